@@ -1,0 +1,66 @@
+from .base import Publishable, PublishableQuerySet
+from .choices import (
+    AppraisalStatus,
+    AppraisalTool,
+    Audience,
+    Certainty,
+    Direction,
+    EditorialStatus,
+    EvidenceRating,
+    EvidenceRelation,
+    InterventionType,
+    KirkpatrickLevel,
+    LearnerLevel,
+    RecommendationStrength,
+    RiskOfBias,
+    Setting,
+    SourceKind,
+    StudyDesign,
+)
+from .intervention import Intervention, InterventionStudy
+from .recommendation import Recommendation, RecommendationEvidence
+from .source import SourceDocument
+from .study import (
+    Country,
+    Finding,
+    Outcome,
+    Study,
+    StudyAuthor,
+    StudyLearnerLevel,
+    StudyReference,
+)
+from .topic import Topic
+
+__all__ = [
+    "AppraisalStatus",
+    "AppraisalTool",
+    "Audience",
+    "Certainty",
+    "Country",
+    "Direction",
+    "EditorialStatus",
+    "EvidenceRating",
+    "EvidenceRelation",
+    "Finding",
+    "Intervention",
+    "InterventionStudy",
+    "InterventionType",
+    "KirkpatrickLevel",
+    "LearnerLevel",
+    "Outcome",
+    "Publishable",
+    "PublishableQuerySet",
+    "Recommendation",
+    "RecommendationEvidence",
+    "RecommendationStrength",
+    "RiskOfBias",
+    "Setting",
+    "SourceDocument",
+    "SourceKind",
+    "Study",
+    "StudyAuthor",
+    "StudyDesign",
+    "StudyLearnerLevel",
+    "StudyReference",
+    "Topic",
+]

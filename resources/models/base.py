@@ -1,0 +1,62 @@
+"""What every public record shares: an editorial status and one way to ask for the public ones."""
+
+from django.db import models
+from django.utils import timezone
+
+from .choices import EditorialStatus
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """The only place the public visibility rule is written."""
+        return self.filter(status=EditorialStatus.PUBLISHED)
+
+
+class SlugManager(models.Manager.from_queryset(PublishableQuerySet)):
+    """Natural keys by slug, so fixtures stay readable and loads are idempotent."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Publishable(models.Model):
+    status = models.CharField(
+        max_length=12,
+        choices=EditorialStatus.choices,
+        default=EditorialStatus.DRAFT,
+        db_index=True,  # every public query filters on it through .published()
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Defaults rather than auto_now: fixtures load in raw mode, which skips auto_now.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    sources = models.ManyToManyField(
+        "resources.SourceDocument",
+        blank=True,
+        related_name="%(class)s_records",
+        help_text="The documents the facts of this record come from.",
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def save(self, *args, **kwargs):
+        self.updated_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EditorialStatus.PUBLISHED
+
+    def set_status(self, status: EditorialStatus) -> None:
+        """Move through the editorial workflow, stamping the first publication."""
+        self.status = status
+        if status == EditorialStatus.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()

@@ -1,0 +1,138 @@
+"""Fixed vocabularies of the evidence model, with the behaviour that belongs to them."""
+
+from django.db import models
+
+
+class EditorialStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+
+
+class StudyDesign(models.TextChoices):
+    SYSTEMATIC_REVIEW = "systematic_review", "Systematic review or meta-analysis"
+    RANDOMISED_TRIAL = "randomised_trial", "Randomised controlled trial"
+    NON_RANDOMISED_COMPARISON = "non_randomised_comparison", "Non-randomised controlled comparison"
+    COHORT = "cohort", "Cohort study"
+    PRE_POST = "pre_post", "Before-and-after study"
+    CROSS_SECTIONAL = "cross_sectional", "Cross-sectional survey"
+    QUALITATIVE = "qualitative", "Qualitative study"
+    MIXED_METHODS = "mixed_methods", "Mixed-methods study"
+    NARRATIVE_REVIEW = "narrative_review", "Narrative or integrative review"
+    PROGRAMME_DESCRIPTION = "programme_description", "Programme description or case report"
+    COMMENTARY = "commentary", "Commentary, framework or policy statement"
+
+    @property
+    def is_qualitative(self) -> bool:
+        return self in {StudyDesign.QUALITATIVE, StudyDesign.MIXED_METHODS}
+
+
+class LearnerLevel(models.TextChoices):
+    UNDERGRADUATE = "undergraduate", "Undergraduate (medical students)"
+    POSTGRADUATE = "postgraduate", "Postgraduate trainees"
+    FACULTY = "faculty", "Faculty and staff"
+
+
+class KirkpatrickLevel(models.TextChoices):
+    """Kirkpatrick's levels as adapted by the BEME collaboration."""
+
+    REACTION = "1", "1 Reaction"
+    ATTITUDES = "2a", "2a Attitudes and perceptions"
+    KNOWLEDGE = "2b", "2b Knowledge and skills"
+    BEHAVIOUR = "3", "3 Behaviour"
+    ORGANISATION = "4a", "4a Organisational practice"
+    PATIENTS = "4b", "4b Benefit to patients"
+
+
+class Certainty(models.TextChoices):
+    """GRADE certainty of an effect, or GRADE-CERQual confidence in a qualitative finding."""
+
+    HIGH = "high", "High"
+    MODERATE = "moderate", "Moderate"
+    LOW = "low", "Low"
+    VERY_LOW = "very_low", "Very low"
+
+
+class Direction(models.TextChoices):
+    IMPROVED = "improved", "Improved"
+    NO_DIFFERENCE = "no_difference", "No difference"
+    WORSE = "worse", "Worse"
+    MIXED = "mixed", "Mixed"
+
+
+class AppraisalStatus(models.TextChoices):
+    NOT_APPRAISED = "not_appraised", "Not yet appraised"
+    APPRAISED = "appraised", "Appraised"
+
+
+class AppraisalTool(models.TextChoices):
+    MERSQI = "mersqi", "MERSQI"
+    CASP = "casp", "CASP qualitative checklist"
+    SRQR = "srqr", "SRQR"
+    MMAT = "mmat", "Mixed Methods Appraisal Tool (MMAT)"
+    OTHER = "other", "Other"
+
+
+class RiskOfBias(models.TextChoices):
+    LOW = "low", "Low"
+    SOME_CONCERNS = "some_concerns", "Some concerns"
+    HIGH = "high", "High"
+
+
+class EvidenceRating(models.TextChoices):
+    """The rating an intervention earns from its linked studies, best first."""
+
+    STRONG = "strong", "Strong"
+    MODERATE = "moderate", "Moderate"
+    LIMITED = "limited", "Limited"
+    VERY_LIMITED = "very_limited", "Very limited"
+    INSUFFICIENT = "insufficient", "Not enough appraised evidence"
+
+    @classmethod
+    def from_score(cls, score: int) -> "EvidenceRating":
+        return [cls.VERY_LIMITED, cls.VERY_LIMITED, cls.LIMITED, cls.MODERATE, cls.STRONG][
+            max(0, min(score, 4))
+        ]
+
+    @property
+    def rank(self) -> int:
+        """Higher is stronger; used to sort interventions by evidence."""
+        return len(EvidenceRating) - list(EvidenceRating).index(self)
+
+
+class InterventionType(models.TextChoices):
+    MENTORING = "mentoring", "Mentoring"
+    LEARNER_LED_PROGRAMME = "learner_led_programme", "Learner-led programme"
+    CURRICULUM = "curriculum", "Curriculum change"
+    COMMUNITY = "community", "Community engagement"
+    GOVERNANCE = "governance", "Institutional governance"
+    PEER_NETWORK = "peer_network", "Peer network"
+
+
+class EvidenceRelation(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    CONTRADICTS = "contradicts", "Contradicts"
+
+
+class RecommendationStrength(models.TextChoices):
+    STRONG = "strong", "Strong"
+    CONDITIONAL = "conditional", "Conditional"
+
+
+class Audience(models.TextChoices):
+    EDUCATORS = "educators", "Educators"
+    INSTITUTIONS = "institutions", "Institutions"
+    LEARNERS = "learners", "Learners"
+
+
+class SourceKind(models.TextChoices):
+    SEED = "seed", "Seed document"
+    IMPORT = "import", "Imported reference file"
+    CURATOR = "curator", "Curator entry"
+
+
+class Setting(models.TextChoices):
+    MEDICAL_SCHOOL = "medical_school", "Medical school"
+    CLINICAL_TRAINING = "clinical_training", "Clinical and postgraduate training"
+    INSTITUTION = "institution", "Institution-wide"
+    COMMUNITY = "community", "Community"

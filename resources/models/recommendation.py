@@ -1,0 +1,89 @@
+"""Recommendations: advice to educators and institutions, tied to the evidence behind it."""
+
+from django.db import models
+from django.urls import reverse
+
+from .base import Publishable, PublishableQuerySet, SlugManager
+from .choices import Audience, Certainty, EvidenceRelation, RecommendationStrength
+
+
+class RecommendationQuerySet(PublishableQuerySet):
+    pass
+
+
+class RecommendationManager(SlugManager.from_queryset(RecommendationQuerySet)):
+    pass
+
+
+class Recommendation(Publishable):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    statement = models.TextField(help_text="The advice, in one or two sentences.")
+    rationale = models.TextField()
+    audience = models.CharField(max_length=15, choices=Audience.choices, db_index=True)
+    strength = models.CharField(
+        max_length=12, choices=RecommendationStrength.choices, db_index=True
+    )
+    certainty = models.CharField(
+        "certainty of evidence", max_length=10, choices=Certainty.choices, db_index=True
+    )
+    interventions = models.ManyToManyField(
+        "resources.Intervention", blank=True, related_name="recommendations"
+    )
+    topics = models.ManyToManyField("resources.Topic", blank=True, related_name="recommendations")
+    studies = models.ManyToManyField(
+        "resources.Study",
+        through="RecommendationEvidence",
+        blank=True,
+        related_name="recommendations",
+    )
+
+    objects = RecommendationManager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("resources:recommendation-detail", kwargs={"slug": self.slug})
+
+
+class RecommendationEvidenceManager(models.Manager):
+    def get_by_natural_key(self, recommendation_slug, study_slug):
+        return self.get(recommendation__slug=recommendation_slug, study__slug=study_slug)
+
+
+class RecommendationEvidence(models.Model):
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="evidence"
+    )
+    study = models.ForeignKey(
+        "resources.Study", on_delete=models.CASCADE, related_name="recommendation_evidence"
+    )
+    relation = models.CharField(
+        max_length=12, choices=EvidenceRelation.choices, default=EvidenceRelation.SUPPORTS
+    )
+    note = models.TextField(blank=True, help_text="How this study bears on the recommendation.")
+
+    objects = RecommendationEvidenceManager()
+
+    class Meta:
+        ordering = ["recommendation", "relation", "study"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "study"],
+                name="recommendation_evidence_unique",
+                violation_error_message="This study is already evidence for the recommendation.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.study} {self.get_relation_display().lower()} {self.recommendation}"
+
+    def natural_key(self):
+        return (self.recommendation.slug, self.study.slug)
+
+    natural_key.dependencies = ["resources.recommendation", "resources.study"]

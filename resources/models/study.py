@@ -1,0 +1,453 @@
+"""Studies: one published work each, with its authors, results and appraisal."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from resources.doi import doi_url, normalise_doi, validate_doi
+
+from .base import Publishable, PublishableQuerySet, SlugManager
+from .choices import (
+    AppraisalStatus,
+    AppraisalTool,
+    Certainty,
+    Direction,
+    KirkpatrickLevel,
+    LearnerLevel,
+    RiskOfBias,
+    StudyDesign,
+)
+
+EARLIEST_YEAR = 1800
+
+
+def validate_not_future_year(year: int) -> None:
+    if year is not None and year > timezone.now().year + 1:
+        raise ValidationError(
+            "%(year)s is in the future: a study's year can be at most next year.",
+            code="future_year",
+            params={"year": year},
+        )
+
+
+class StudyQuerySet(PublishableQuerySet):
+    def appraised(self):
+        return self.filter(appraisal_status=AppraisalStatus.APPRAISED)
+
+
+class StudyManager(SlugManager.from_queryset(StudyQuerySet)):
+    pass
+
+
+class CountryManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Country(models.Model):
+    code = models.CharField(max_length=2, unique=True, help_text="ISO 3166-1 alpha-2 code.")
+    name = models.CharField(max_length=100)
+
+    objects = CountryManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Study(Publishable):
+    title = models.TextField()
+    slug = models.SlugField(max_length=120, unique=True)
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST_YEAR), validate_not_future_year],
+        db_index=True,  # the year-range filter and the default sort
+    )
+    publication_date = models.DateField(null=True, blank=True)
+    journal = models.CharField(max_length=300, blank=True, db_index=True)
+    volume = models.CharField(max_length=30, blank=True)
+    issue = models.CharField(max_length=30, blank=True)
+    pages = models.CharField(max_length=30, blank=True)
+    doi = models.CharField(
+        "DOI",
+        max_length=200,
+        blank=True,
+        validators=[validate_doi],
+        help_text="Stored without the https://doi.org/ prefix, in lower case.",
+    )
+    url = models.URLField("URL", max_length=500, blank=True)
+    abstract = models.TextField(blank=True)
+
+    design = models.CharField(max_length=30, choices=StudyDesign.choices, blank=True)
+    methods_summary = models.TextField(blank=True)
+    setting = models.TextField(blank=True)
+    countries = models.ManyToManyField(Country, blank=True, related_name="studies")
+    participants = models.TextField(blank=True, help_text="Who took part, in words.")
+    sample_size = models.PositiveIntegerField(null=True, blank=True)
+
+    key_findings = models.TextField(blank=True, help_text="In the library's own words.")
+    limitations = models.TextField(blank=True)
+
+    appraisal_status = models.CharField(
+        max_length=15,
+        choices=AppraisalStatus.choices,
+        default=AppraisalStatus.NOT_APPRAISED,
+        db_index=True,  # the "appraised or not" filter and the rating
+    )
+    appraisal_tool = models.CharField(max_length=10, choices=AppraisalTool.choices, blank=True)
+    appraisal_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    appraisal_score_max = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    appraisal_summary = models.TextField(blank=True)
+    risk_of_bias = models.CharField(max_length=15, choices=RiskOfBias.choices, blank=True)
+    risk_of_bias_notes = models.TextField(blank=True)
+
+    is_open_access = models.BooleanField(null=True, blank=True)
+    citation_count = models.PositiveIntegerField(null=True, blank=True)
+    citation_count_date = models.DateField(null=True, blank=True)
+
+    topics = models.ManyToManyField("resources.Topic", blank=True, related_name="studies")
+    references = models.ManyToManyField(
+        "self",
+        through="StudyReference",
+        symmetrical=False,
+        blank=True,
+        related_name="cited_by",
+    )
+
+    objects = StudyManager()
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name_plural = "studies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doi"],
+                condition=~models.Q(doi=""),
+                name="study_doi_unique",
+                violation_error_message="Another study already has this DOI.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(doi=Lower("doi")),
+                name="study_doi_normalised",
+                violation_error_message="A DOI is stored in lower case.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__isnull=True) | models.Q(year__gte=EARLIEST_YEAR),
+                name="study_year_range",
+                violation_error_message=f"A study's year is {EARLIEST_YEAR} or later.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(appraisal_status=AppraisalStatus.APPRAISED)
+                | (
+                    ~models.Q(design="") & ~models.Q(appraisal_tool="") & ~models.Q(risk_of_bias="")
+                ),
+                name="study_appraised_has_appraisal",
+                violation_error_message=(
+                    "An appraised study needs its design, appraisal tool and risk of bias."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(appraisal_score__isnull=True) | models.Q(appraisal_score__gte=0),
+                name="study_appraisal_score_non_negative",
+                violation_error_message="An appraisal score cannot be negative.",
+            ),
+        ]
+        indexes = [
+            # the studies list sorted by citation count
+            models.Index(fields=["-citation_count"], name="study_citation_count_idx"),
+            # the feed and the home page: newest published first
+            models.Index(fields=["status", "-published_at"], name="study_published_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    def get_absolute_url(self):
+        return reverse("resources:study-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        self.doi = normalise_doi(self.doi)
+        errors = {}
+        if self.appraisal_status == AppraisalStatus.APPRAISED:
+            for field in ("design", "appraisal_tool", "risk_of_bias"):
+                if not getattr(self, field):
+                    errors[field] = "An appraised study needs this; or mark it not yet appraised."
+        if (
+            self.appraisal_score is not None
+            and self.appraisal_score_max is not None
+            and self.appraisal_score > self.appraisal_score_max
+        ):
+            errors["appraisal_score"] = "The score is higher than the tool's maximum."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.doi = normalise_doi(self.doi)
+        super().save(*args, **kwargs)
+
+    @property
+    def doi_url(self) -> str:
+        return doi_url(self.doi)
+
+    @property
+    def is_appraised(self) -> bool:
+        return self.appraisal_status == AppraisalStatus.APPRAISED
+
+    @property
+    def is_qualitative(self) -> bool:
+        return bool(self.design) and StudyDesign(self.design).is_qualitative
+
+
+class StudyChildManager(models.Manager):
+    """Rows that belong to one study, known by the study's slug and their position."""
+
+    def get_by_natural_key(self, study_slug, position):
+        return self.get(study__slug=study_slug, position=position)
+
+
+class StudyAuthor(models.Model):
+    """One author in a study's byline; kept per study so that namesakes never merge."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="authors")
+    position = models.PositiveSmallIntegerField()
+    family_name = models.CharField(max_length=200, blank=True)
+    given_names = models.CharField(max_length=200, blank=True)
+    literal_name = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For a name that does not split into family and given names.",
+    )
+
+    objects = StudyChildManager()
+
+    class Meta:
+        ordering = ["study", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["study", "position"],
+                name="study_author_position_unique",
+                violation_error_message="Two authors cannot share a position in the byline.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(family_name="") | ~models.Q(literal_name=""),
+                name="study_author_has_name",
+                violation_error_message="An author needs a family name or a literal name.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def natural_key(self):
+        return (*self.study.natural_key(), self.position)
+
+    natural_key.dependencies = ["resources.study"]
+
+    @property
+    def display_name(self) -> str:
+        if self.literal_name:
+            return self.literal_name
+        return f"{self.family_name} {self.given_names}".strip()
+
+    def clean(self):
+        if not self.family_name and not self.literal_name:
+            raise ValidationError("Give the author's family name, or a literal name.")
+
+
+class StudyLearnerLevelManager(models.Manager):
+    def get_by_natural_key(self, study_slug, level):
+        return self.get(study__slug=study_slug, level=level)
+
+
+class StudyLearnerLevel(models.Model):
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="learner_levels")
+    level = models.CharField(max_length=15, choices=LearnerLevel.choices)
+
+    objects = StudyLearnerLevelManager()
+
+    class Meta:
+        ordering = ["study", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["study", "level"],
+                name="study_learner_level_unique",
+                violation_error_message="This learner level is already listed for the study.",
+            )
+        ]
+        indexes = [
+            # the learner-level filter on studies and interventions
+            models.Index(fields=["level", "study"], name="study_learner_level_idx"),
+        ]
+
+    def __str__(self):
+        return self.get_level_display()
+
+    def natural_key(self):
+        return (*self.study.natural_key(), self.level)
+
+    natural_key.dependencies = ["resources.study"]
+
+
+class Outcome(models.Model):
+    """A measured, quantitative result: two groups compared, with the test behind it."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="outcomes")
+    position = models.PositiveSmallIntegerField(default=1)
+    measure = models.CharField(max_length=300)
+    kirkpatrick_level = models.CharField(
+        max_length=2, choices=KirkpatrickLevel.choices, db_index=True
+    )
+    intervention_label = models.CharField(max_length=100, default="Intervention")
+    intervention_value = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
+    intervention_n = models.PositiveIntegerField(null=True, blank=True)
+    comparison_label = models.CharField(max_length=100, blank=True, default="Comparison")
+    comparison_value = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
+    comparison_n = models.PositiveIntegerField(null=True, blank=True)
+    unit = models.CharField(max_length=20, blank=True, help_text="e.g. %")
+    p_value = models.DecimalField(
+        max_digits=7,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    p_value_qualifier = models.CharField(
+        max_length=1,
+        choices=[("=", "="), ("<", "<"), (">", ">")],
+        default="=",
+        blank=True,
+        help_text="How the source reports the p-value, e.g. p < 0.001.",
+    )
+    effect_size = models.CharField(max_length=100, blank=True)
+    direction = models.CharField(max_length=15, choices=Direction.choices)
+    notes = models.TextField(blank=True)
+
+    objects = StudyChildManager()
+
+    class Meta:
+        ordering = ["study", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["study", "position"],
+                name="outcome_position_unique",
+                violation_error_message="Two outcomes of a study cannot share a position.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(p_value__isnull=True) | models.Q(p_value__gte=0, p_value__lte=1),
+                name="outcome_p_value_range",
+                violation_error_message="A p-value lies between 0 and 1.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kirkpatrick_level__in=KirkpatrickLevel.values),
+                name="outcome_kirkpatrick_level_valid",
+                violation_error_message="Choose a Kirkpatrick level from the BEME list.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.measure
+
+    def natural_key(self):
+        return (*self.study.natural_key(), self.position)
+
+    natural_key.dependencies = ["resources.study"]
+
+    @property
+    def p_value_display(self) -> str:
+        if self.p_value is None:
+            return ""
+        return f"p {self.p_value_qualifier or '='} {self.p_value.normalize():f}"
+
+
+class Finding(models.Model):
+    """A qualitative finding (a theme), in the library's words, with CERQual confidence."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="findings")
+    position = models.PositiveSmallIntegerField(default=1)
+    statement = models.TextField()
+    confidence = models.CharField(
+        "CERQual confidence", max_length=10, choices=Certainty.choices, blank=True
+    )
+    confidence_explanation = models.TextField(blank=True)
+    kirkpatrick_level = models.CharField(
+        max_length=2, choices=KirkpatrickLevel.choices, blank=True, db_index=True
+    )
+
+    objects = StudyChildManager()
+
+    class Meta:
+        ordering = ["study", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["study", "position"],
+                name="finding_position_unique",
+                violation_error_message="Two findings of a study cannot share a position.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kirkpatrick_level="")
+                | models.Q(kirkpatrick_level__in=KirkpatrickLevel.values),
+                name="finding_kirkpatrick_level_valid",
+                violation_error_message="Choose a Kirkpatrick level from the BEME list.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.statement[:80]
+
+    def natural_key(self):
+        return (*self.study.natural_key(), self.position)
+
+    natural_key.dependencies = ["resources.study"]
+
+
+class StudyReferenceManager(models.Manager):
+    def get_by_natural_key(self, citing_slug, cited_slug):
+        return self.get(citing__slug=citing_slug, cited__slug=cited_slug)
+
+
+class StudyReference(models.Model):
+    """An entry in a study's reference list that is itself a study in the library."""
+
+    citing = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="reference_links")
+    cited = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="citation_links")
+    numbers = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="The numbers under which the citing study lists it, e.g. 5, 6.",
+    )
+
+    objects = StudyReferenceManager()
+
+    class Meta:
+        ordering = ["citing", "cited"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citing", "cited"],
+                name="study_reference_unique",
+                violation_error_message="This study already lists that reference.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(citing=models.F("cited")),
+                name="study_reference_not_self",
+                violation_error_message="A study cannot cite itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.citing} cites {self.cited}"
+
+    def natural_key(self):
+        return (self.citing.slug, self.cited.slug)
+
+    natural_key.dependencies = ["resources.study"]

@@ -1,0 +1,21 @@
+import pytest
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def curator(db):
+    """A member of the curators group, as a real curator account would be."""
+    return UserFactory(username="curator", is_staff=True, groups=["curators"])
+
+
+@pytest.fixture
+def visitor(client):
+    """An anonymous educator on the public site."""
+    return client
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client

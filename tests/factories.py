@@ -1,0 +1,164 @@
+"""Factories for tests: each builds a valid record with the fewest facts it needs."""
+
+import factory
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from resources.models import (
+    AppraisalStatus,
+    AppraisalTool,
+    Audience,
+    Certainty,
+    Direction,
+    EditorialStatus,
+    EvidenceRelation,
+    Finding,
+    Intervention,
+    InterventionStudy,
+    InterventionType,
+    KirkpatrickLevel,
+    Outcome,
+    Recommendation,
+    RecommendationEvidence,
+    RecommendationStrength,
+    RiskOfBias,
+    Study,
+    StudyAuthor,
+    StudyDesign,
+    StudyReference,
+    Topic,
+)
+
+
+class PublishedFactory(factory.django.DjangoModelFactory):
+    status = EditorialStatus.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class TopicFactory(PublishedFactory):
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+    class Meta:
+        model = Topic
+
+
+class StudyFactory(PublishedFactory):
+    title = factory.Sequence(lambda n: f"A study of learner-led change {n}")
+    slug = factory.Sequence(lambda n: f"study-{n}")
+    year = 2023
+    journal = "Medical Education"
+    design = StudyDesign.QUALITATIVE
+
+    class Meta:
+        model = Study
+
+    class Params:
+        appraised = factory.Trait(
+            appraisal_status=AppraisalStatus.APPRAISED,
+            appraisal_tool=AppraisalTool.CASP,
+            risk_of_bias=RiskOfBias.LOW,
+            appraisal_summary="Clear aims, appropriate design and analysis.",
+        )
+
+
+class StudyAuthorFactory(factory.django.DjangoModelFactory):
+    study = factory.SubFactory(StudyFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    family_name = factory.Sequence(lambda n: f"Family{n}")
+    given_names = "A B"
+
+    class Meta:
+        model = StudyAuthor
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    study = factory.SubFactory(StudyFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    measure = "Increased cultural competence"
+    kirkpatrick_level = KirkpatrickLevel.ATTITUDES
+    intervention_value = 45
+    comparison_value = 12
+    unit = "%"
+    direction = Direction.IMPROVED
+
+    class Meta:
+        model = Outcome
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    study = factory.SubFactory(StudyFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    statement = "Learners drew a shared identity from a collective they chose themselves."
+    confidence = Certainty.MODERATE
+
+    class Meta:
+        model = Finding
+
+
+class StudyReferenceFactory(factory.django.DjangoModelFactory):
+    citing = factory.SubFactory(StudyFactory)
+    cited = factory.SubFactory(StudyFactory)
+
+    class Meta:
+        model = StudyReference
+
+
+class InterventionFactory(PublishedFactory):
+    name = factory.Sequence(lambda n: f"Practice {n}")
+    slug = factory.Sequence(lambda n: f"practice-{n}")
+    intervention_type = InterventionType.MENTORING
+    summary = "Students mentor senior staff on their experience of medical school."
+
+    class Meta:
+        model = Intervention
+
+
+class InterventionStudyFactory(factory.django.DjangoModelFactory):
+    intervention = factory.SubFactory(InterventionFactory)
+    study = factory.SubFactory(StudyFactory, appraised=True)
+    what_it_found = "Staff became more aware of the barriers students face."
+    direction = Direction.IMPROVED
+
+    class Meta:
+        model = InterventionStudy
+
+
+class RecommendationFactory(PublishedFactory):
+    title = factory.Sequence(lambda n: f"Recommendation {n}")
+    slug = factory.Sequence(lambda n: f"recommendation-{n}")
+    statement = "Offer reverse mentoring to senior staff."
+    rationale = "Qualitative studies report raised awareness."
+    audience = Audience.INSTITUTIONS
+    strength = RecommendationStrength.CONDITIONAL
+    certainty = Certainty.LOW
+
+    class Meta:
+        model = Recommendation
+
+
+class RecommendationEvidenceFactory(factory.django.DjangoModelFactory):
+    recommendation = factory.SubFactory(RecommendationFactory)
+    study = factory.SubFactory(StudyFactory)
+    relation = EvidenceRelation.SUPPORTS
+
+    class Meta:
+        model = RecommendationEvidence
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("a long enough passphrase")
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        for name in extracted or []:
+            self.groups.add(Group.objects.get(name=name))
