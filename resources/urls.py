@@ -1,18 +1,20 @@
 from django.urls import path
 
-from . import views
+from resources.views import interventions, pages, recommendations, studies, topics
 
 app_name = "resources"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("interventions/<slug:slug>/", views.intervention_detail, name="intervention-detail"),
-    path("studies/<slug:slug>/", views.study_detail, name="study-detail"),
+    path("", pages.home, name="home"),
+    path("healthz", pages.healthz, name="healthz"),
+    path(
+        "interventions/<slug:slug>/", interventions.intervention_detail, name="intervention-detail"
+    ),
+    path("studies/<slug:slug>/", studies.study_detail, name="study-detail"),
     path(
         "recommendations/<slug:slug>/",
-        views.recommendation_detail,
+        recommendations.recommendation_detail,
         name="recommendation-detail",
     ),
-    path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
+    path("topics/<slug:slug>/", topics.topic_detail, name="topic-detail"),
 ]

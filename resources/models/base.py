@@ -42,14 +42,14 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
-    def natural_key(self):
-        return (self.slug,)
-
     def save(self, *args, **kwargs):
         self.updated_at = timezone.now()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
         super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def is_published(self) -> bool:

@@ -1,0 +1,191 @@
+"""One FilterSet per public model, shared by the HTML lists and the API.
+
+Every filter is a query-string parameter with the same name on the website and in the
+API. Relations are filtered by slug (or ISO code for countries), never by raw id, and
+through subqueries so that a study matching twice is still listed once.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from resources import search
+from resources.models import (
+    Audience,
+    Certainty,
+    EvidenceRating,
+    Intervention,
+    InterventionType,
+    KirkpatrickLevel,
+    LearnerLevel,
+    Recommendation,
+    RecommendationStrength,
+    Setting,
+    Study,
+    StudyDesign,
+    Topic,
+)
+from resources.models.study import EARLIEST_YEAR
+
+LATEST_YEAR = 2100
+MAX_CHOICES = 20
+
+
+class BoundedMultipleChoiceField(forms.MultipleChoiceField):
+    """A multiple choice that refuses absurdly long lists instead of building huge queries."""
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > MAX_CHOICES:
+            raise forms.ValidationError(f"Choose at most {MAX_CHOICES} values.")
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    field_class = BoundedMultipleChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)  # a plain column: no row can match twice
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", EARLIEST_YEAR)
+        kwargs.setdefault("max_value", LATEST_YEAR)
+        super().__init__(*args, **kwargs)
+
+
+def _having(queryset, lookup: str, values):
+    """Rows related to any of `values` through `lookup`, each row once."""
+    if not values:
+        return queryset
+    matching = queryset.model.objects.filter(**{f"{lookup}__in": values}).values("pk")
+    return queryset.filter(pk__in=matching)
+
+
+class SlugsFilter(django_filters.BaseInFilter, django_filters.CharFilter):
+    """Comma-separated slugs or codes (`topic=mentorship,curriculum-reform`), at most 20."""
+
+    def __init__(self, *args, relation: str, **kwargs):
+        self.relation = relation
+        kwargs.setdefault("method", self.filter_related)
+        super().__init__(*args, **kwargs)
+
+    def filter_related(self, queryset, name, values):
+        if len(values) > MAX_CHOICES:
+            raise forms.ValidationError({name: f"Give at most {MAX_CHOICES} values."})
+        return _having(queryset, self.relation, values)
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search", max_length=200)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return search.matching(queryset, value) if value else queryset
+
+
+class StudyFilterSet(SearchFilterSet):
+    design = ChoicesFilter(choices=StudyDesign.choices)
+    year_min = YearFilter(field_name="year", lookup_expr="gte", label="From year")
+    year_max = YearFilter(field_name="year", lookup_expr="lte", label="To year")
+    journal = django_filters.CharFilter(lookup_expr="iexact", max_length=300)
+    country = SlugsFilter(relation="countries__code", label="Country (ISO code)")
+    learner_level = ChoicesFilter(
+        choices=LearnerLevel.choices, method="filter_learner_level", label="Learner level"
+    )
+    topic = SlugsFilter(relation="topics__slug", label="Topic")
+    intervention = SlugsFilter(relation="interventions__slug", label="Intervention")
+    outcome_level = ChoicesFilter(
+        choices=KirkpatrickLevel.choices, method="filter_outcome_level", label="Outcome level"
+    )
+    appraised = django_filters.BooleanFilter(method="filter_appraised", label="Appraised")
+    sort = django_filters.OrderingFilter(
+        fields=(("year", "year"), ("title", "title"), ("citation_count", "citations")),
+        label="Sort",
+    )
+
+    class Meta:
+        model = Study
+        fields = []
+
+    def filter_learner_level(self, queryset, name, values):
+        return _having(queryset, "learner_levels__level", values)
+
+    def filter_outcome_level(self, queryset, name, values):
+        if not values:
+            return queryset
+        matching = Study.objects.filter(
+            Q(outcomes__kirkpatrick_level__in=values) | Q(findings__kirkpatrick_level__in=values)
+        ).values("pk")
+        return queryset.filter(pk__in=matching)
+
+    def filter_appraised(self, queryset, name, value):
+        appraised = Study.objects.appraised().values("pk")
+        return queryset.filter(pk__in=appraised) if value else queryset.exclude(pk__in=appraised)
+
+
+RATING_RANK = Case(
+    *[When(rating=rating, then=Value(rating.rank)) for rating in EvidenceRating],
+    output_field=IntegerField(),
+)
+
+
+class InterventionFilterSet(SearchFilterSet):
+    type = ChoicesFilter(field_name="intervention_type", choices=InterventionType.choices)
+    setting = ChoicesFilter(choices=Setting.choices)
+    learner_level = ChoicesFilter(
+        choices=LearnerLevel.choices, method="filter_learner_level", label="Learner level"
+    )
+    topic = SlugsFilter(relation="topics__slug", label="Topic")
+    rating = ChoicesFilter(choices=EvidenceRating.choices, label="Evidence rating")
+    outcome_level = ChoicesFilter(
+        choices=KirkpatrickLevel.choices, method="filter_outcome_level", label="Outcome level"
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[("evidence", "Strongest evidence first"), ("name", "Name (A to Z)")],
+        method="sort_by",
+        label="Sort",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Intervention
+        fields = []
+
+    def filter_learner_level(self, queryset, name, values):
+        return _having(queryset, "study_links__study__learner_levels__level", values)
+
+    def filter_outcome_level(self, queryset, name, values):
+        if not values:
+            return queryset
+        matching = Intervention.objects.filter(
+            Q(study_links__study__outcomes__kirkpatrick_level__in=values)
+            | Q(study_links__study__findings__kirkpatrick_level__in=values)
+        ).values("pk")
+        return queryset.filter(pk__in=matching)
+
+    def sort_by(self, queryset, name, value):
+        if value == "evidence":
+            return queryset.order_by(RATING_RANK.desc(), "name")
+        return queryset.order_by("name")
+
+
+class RecommendationFilterSet(SearchFilterSet):
+    strength = ChoicesFilter(choices=RecommendationStrength.choices)
+    certainty = ChoicesFilter(choices=Certainty.choices)
+    audience = ChoicesFilter(choices=Audience.choices)
+    topic = SlugsFilter(relation="topics__slug", label="Topic")
+    intervention = SlugsFilter(relation="interventions__slug", label="Intervention")
+
+    class Meta:
+        model = Recommendation
+        fields = []
+
+
+class TopicFilterSet(SearchFilterSet):
+    class Meta:
+        model = Topic
+        fields = []
