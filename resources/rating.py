@@ -27,23 +27,19 @@ from resources.models import (
     StudyDesign,
 )
 
-START_STRONG = {
-    StudyDesign.SYSTEMATIC_REVIEW,
-    StudyDesign.RANDOMISED_TRIAL,
-    StudyDesign.QUALITATIVE,
-    StudyDesign.MIXED_METHODS,
-}
-START_LIMITED = {
-    StudyDesign.NON_RANDOMISED_COMPARISON,
-    StudyDesign.COHORT,
-    StudyDesign.PRE_POST,
-    StudyDesign.CROSS_SECTIONAL,
-}
-SCORE = {
-    EvidenceRating.STRONG: 4,
-    EvidenceRating.MODERATE: 3,
-    EvidenceRating.LIMITED: 2,
-    EvidenceRating.VERY_LIMITED: 1,
+# Where a body of evidence starts, by its strongest design (4 Strong ... 1 Very limited).
+STARTING_SCORE = {
+    StudyDesign.SYSTEMATIC_REVIEW: 4,
+    StudyDesign.RANDOMISED_TRIAL: 4,
+    StudyDesign.QUALITATIVE: 4,
+    StudyDesign.MIXED_METHODS: 4,
+    StudyDesign.NON_RANDOMISED_COMPARISON: 2,
+    StudyDesign.COHORT: 2,
+    StudyDesign.PRE_POST: 2,
+    StudyDesign.CROSS_SECTIONAL: 2,
+    StudyDesign.NARRATIVE_REVIEW: 1,
+    StudyDesign.PROGRAMME_DESCRIPTION: 1,
+    StudyDesign.COMMENTARY: 1,
 }
 
 RULES: list[tuple[str, str]] = [
@@ -98,8 +94,8 @@ class RatingResult:
     counted: int = 0
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+def _plural(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
 
 
 def rate(links: Iterable[InterventionStudy]) -> RatingResult:
@@ -114,37 +110,35 @@ def rate(links: Iterable[InterventionStudy]) -> RatingResult:
     reasons = []
     waiting = len(links) - len(counted)
     if waiting:
+        verb = "does" if waiting == 1 else "do"
         reasons.append(
-            f"{_plural(waiting, 'linked study')} not yet appraised (or not published) "
-            f"{'does' if waiting == 1 else 'do'} not count."
+            f"{_plural(waiting, 'linked study', 'linked studies')} not yet appraised "
+            f"(or not published) {verb} not count."
         )
     if not counted:
         reasons.append("No appraised study of this intervention has been published yet.")
         return RatingResult(EvidenceRating.INSUFFICIENT, reasons, 0)
 
-    designs = {StudyDesign(link.study.design) for link in counted}
-    if designs & START_STRONG:
-        score, start = 4, sorted(d.label.lower() for d in designs & START_STRONG)[0]
-    elif designs & START_LIMITED:
-        score, start = 2, sorted(d.label.lower() for d in designs & START_LIMITED)[0]
-    else:
-        score, start = 1, sorted(d.label.lower() for d in designs)[0]
+    strongest = max((StudyDesign(link.study.design) for link in counted), key=STARTING_SCORE.get)
+    score = STARTING_SCORE[strongest]
+    verb = "counts" if len(counted) == 1 else "count"
     reasons.append(
-        f"{_plural(len(counted), 'appraised study')} {'counts' if len(counted) == 1 else 'count'}; "
-        f"the strongest design, a {start}, starts the rating at "
+        f"{_plural(len(counted), 'appraised study', 'appraised studies')} {verb}; "
+        f"the strongest design, a {strongest.label.lower()}, starts the rating at "
         f"{EvidenceRating.from_score(score).label}."
     )
 
     risks = [link.study.risk_of_bias for link in counted]
     high = sum(risk == RiskOfBias.HIGH for risk in risks)
     concerns = sum(risk in (RiskOfBias.HIGH, RiskOfBias.SOME_CONCERNS) for risk in risks)
+    which = "the only counted study is" if len(counted) == 1 else "most counted studies are"
     if high * 2 > len(counted):
         score -= 2
-        reasons.append("Rated down two levels: most counted studies are at high risk of bias.")
+        reasons.append(f"Rated down two levels: {which} at high risk of bias.")
     elif concerns * 2 > len(counted):
         score -= 1
         reasons.append(
-            "Rated down one level: most counted studies have some concerns or a high risk of bias."
+            f"Rated down one level: {which} at some risk of bias (some concerns or high)."
         )
 
     if len(counted) == 1:

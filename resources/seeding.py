@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from resources.rating import refresh_all_ratings
+from resources.search import reindex_all
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
-UNCOMPARED_FIELDS = {"created_at", "updated_at"}
+# Stamps, and the rating that load_seed recomputes after loading: never in a fixture.
+UNCOMPARED_FIELDS = {"created_at", "updated_at", "computed_rating", "computed_rating_reasons"}
 
 
 class SeedError(Exception):
@@ -82,9 +84,10 @@ def _load_file(path: Path, report: SeedReport) -> None:
 
 @transaction.atomic
 def load_seed(files: list[Path] | None = None) -> SeedReport:
-    """Load every fixture file in order and refresh the ratings; any error loads nothing."""
+    """Load the fixture files in order, then ratings and search index; any error loads nothing."""
     report = SeedReport()
     for path in files if files is not None else fixture_files():
         _load_file(path, report)
     refresh_all_ratings()
+    reindex_all()
     return report

@@ -42,6 +42,7 @@ def test_unpublished_studies_do_not_count():
 def test_two_agreeing_low_risk_qualitative_studies_are_strong():
     result = rate([link(), link()])
     assert result.rating == EvidenceRating.STRONG
+    assert result.reasons[0].startswith("2 appraised studies count;")
     assert result.reasons[-1] == "Result: Strong."
 
 
