@@ -1,0 +1,703 @@
+"""The curation admin: where curators enter, appraise, link and publish the evidence.
+
+Records that belong to a study, an intervention or a recommendation (authors, outcomes,
+findings, references, study links, evidence) are edited as inlines of their parent. Every
+save that can change an intervention's evidence rating recomputes it through
+`resources.rating.refresh_rating`, explicitly, from the admin that made the change.
+
+Status changes go through `resources.workflow` (curators: draft and review; editors also
+publish and unpublish), whether by action, by the change form or by reverting to an
+earlier version in the history (django-simple-history). The import page and the
+integrity report are views of the study admin; their logic lives in
+`resources.importers` and `resources.integrity`.
+"""
+
+import base64
+from collections.abc import Iterable
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import model_ngettext
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from resources import integrity, rating, search, workflow
+from resources.importers import ImportFileError, parse_file
+from resources.importers import crossref as crossref_lookup
+from resources.importers.plan import Action, ImportRefused, apply, make_plan
+from resources.models import (
+    Country,
+    EditorialStatus,
+    EvidenceRating,
+    Finding,
+    Intervention,
+    InterventionStudy,
+    Outcome,
+    Recommendation,
+    RecommendationEvidence,
+    SourceDocument,
+    Study,
+    StudyAuthor,
+    StudyLearnerLevel,
+    StudyReference,
+    Topic,
+)
+
+admin.site.site_header = "Evidence library curation"
+admin.site.site_title = "Evidence library curation"
+admin.site.index_title = "Curate the evidence"
+
+
+def refresh_ratings(interventions: Iterable[Intervention]) -> None:
+    for intervention in interventions:
+        rating.refresh_rating(intervention)
+
+
+# Editorial workflow ------------------------------------------------------------------
+
+
+def move_to_status(modeladmin, request, queryset, status: EditorialStatus) -> None:
+    """Move each selected record to `status` through the workflow, saying what was refused."""
+    selected = list(queryset)
+    moved, refused = [], []
+    for obj in selected:
+        try:
+            if workflow.transition(obj, status, request.user):
+                moved.append(obj)
+                modeladmin.log_change(request, obj, f"Moved to “{status.label}”.")
+        except workflow.TransitionError as error:
+            refused.append(error)
+
+    message = (
+        f"{len(moved)} {model_ngettext(modeladmin.opts, len(moved))} moved to “{status.label}”."
+    )
+    if already := len(selected) - len(moved) - len(refused):
+        message += f" {already} {'was' if already == 1 else 'were'} there already."
+    modeladmin.message_user(request, message, messages.SUCCESS if moved else messages.WARNING)
+    for error in refused:
+        modeladmin.message_user(request, str(error), messages.ERROR)
+
+
+@admin.action(description="Send to review", permissions=["change"])
+def send_to_review(modeladmin, request, queryset):
+    move_to_status(modeladmin, request, queryset, EditorialStatus.IN_REVIEW)
+
+
+@admin.action(description="Publish (editors)", permissions=["publish"])
+def publish(modeladmin, request, queryset):
+    move_to_status(modeladmin, request, queryset, EditorialStatus.PUBLISHED)
+
+
+@admin.action(description="Move back to draft (editors also unpublish)", permissions=["change"])
+def move_back_to_draft(modeladmin, request, queryset):
+    move_to_status(modeladmin, request, queryset, EditorialStatus.DRAFT)
+
+
+STATE_COLOURS = {
+    EditorialStatus.DRAFT: "#6b6b6b",
+    EditorialStatus.IN_REVIEW: "#8a5a00",
+    EditorialStatus.PUBLISHED: "#1e6b2f",
+}
+
+
+EDITORIAL_FIELDSET = (
+    "Editorial workflow",
+    {
+        "description": (
+            "Curators send drafts to review; editors publish and unpublish. Publishing "
+            "checks that the record has what its public page needs."
+        ),
+        "fields": ["status", "readiness", "published_at"],
+    },
+)
+
+
+class EditorialMixin:
+    """What the admins of the four publishable models share: the editorial workflow.
+
+    Actions offered only to users allowed to take them, a status choice limited to the
+    moves the user may make, every status change made through `workflow.transition`
+    once the record and its inlines are saved, history with a diff and revert, and
+    "view on site" only where the public page exists.
+    """
+
+    actions = [send_to_review, publish, move_back_to_draft]
+    save_on_top = True
+    history_list_display = ["state"]
+
+    def has_publish_permission(self, request) -> bool:
+        return workflow.can_publish(request.user, self.model)
+
+    def view_on_site(self, obj):
+        # the public page of an unpublished record is a 404, so only link published ones
+        return obj.get_absolute_url() if obj.is_published else None
+
+    @admin.display(description="workflow state", ordering="status")
+    def state(self, obj):
+        status = EditorialStatus(obj.status)
+        return format_html(
+            '<strong style="color: {}; white-space: nowrap">● {}</strong>',
+            STATE_COLOURS[status],
+            status.label,
+        )
+
+    @admin.display(description="ready to publish?")
+    def readiness(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save it first; then it can be checked."
+        problems = workflow.publication_problems(obj)
+        if not problems:
+            return "Yes: it has what its public page needs."
+        items = format_html_join("", "<li>{}</li>", ((p,) for p in problems))
+        return format_html("Not yet:<ul>{}</ul>", items)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), "readiness"]
+        if obj is not None and obj.is_published and not self.has_publish_permission(request):
+            fields.append("status")  # only an editor may unpublish
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not self.has_publish_permission(request):
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in EditorialStatus.choices
+                if value != EditorialStatus.PUBLISHED
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # The form saves the record as it was; the status change itself goes through the
+        # workflow once the inlines are saved too (what publishing needs may be in them).
+        current = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+        current = current or EditorialStatus.DRAFT
+        if obj.status != current:
+            obj._workflow_target, obj.status = obj.status, current
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        search.reindex(form.instance)
+
+    def _make_pending_transition(self, request, obj) -> None:
+        target = getattr(obj, "_workflow_target", None)
+        if target is None:
+            return
+        del obj._workflow_target
+        label = EditorialStatus(target).label
+        try:
+            workflow.transition(obj, target, request.user)
+        except workflow.TransitionError as error:
+            reasons = "; ".join(error.reasons)
+            self.message_user(
+                request, f"Saved, but not moved to “{label}”: {reasons}.", messages.ERROR
+            )
+        else:
+            self.log_change(request, obj, f"Moved to “{label}”.")
+
+    def response_add(self, request, obj, *args, **kwargs):
+        self._make_pending_transition(request, obj)
+        return super().response_add(request, obj, *args, **kwargs)
+
+    def response_change(self, request, obj):
+        # also reached when a version is restored from the history
+        self._make_pending_transition(request, obj)
+        return super().response_change(request, obj)
+
+
+# Sources and countries ---------------------------------------------------------------
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "kind", "file_name", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "slug", "file_name"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+# Topics ------------------------------------------------------------------------------
+
+
+@admin.register(Topic)
+class TopicAdmin(EditorialMixin, SimpleHistoryAdmin):
+    list_display = ["name", "slug", "state", "published_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["sources"]
+    readonly_fields = ["published_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description"]}),
+        ("Provenance", {"fields": ["sources"]}),
+        EDITORIAL_FIELDSET,
+    ]
+
+
+# Importing references and the integrity report ------------------------------------------
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # larger files: `manage.py import_references`
+PAYLOAD_MAX_AGE = 60 * 60  # seconds a preview stays confirmable
+PAYLOAD_SALT = "resources.admin.import-references"
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Reference file",
+        help_text="RIS (.ris), BibTeX (.bib), CSL-JSON or Crossref JSON (.json), in UTF-8.",
+    )
+    crossref = forms.BooleanField(
+        label="Fill missing fields from Crossref by DOI",
+        required=False,
+        help_text="Needs a network connection; records keep what the file gives.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                "The file is larger than 2 MB: import it with "
+                "“manage.py import_references FILE” instead."
+            )
+        return upload
+
+
+class ImportConfirmForm(forms.Form):
+    """The file the curator previewed, carried back signed so it cannot be altered."""
+
+    payload = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_payload(self):
+        try:
+            data = signing.loads(
+                self.cleaned_data["payload"], salt=PAYLOAD_SALT, max_age=PAYLOAD_MAX_AGE
+            )
+        except signing.SignatureExpired as error:
+            raise forms.ValidationError(
+                "This preview has expired: upload the file again."
+            ) from error
+        except signing.BadSignature as error:
+            raise forms.ValidationError(
+                "This preview cannot be confirmed: upload the file again."
+            ) from error
+        return data
+
+
+def sign_payload(file_name: str, content: bytes, crossref: bool) -> str:
+    data = {"name": file_name, "content": base64.b64encode(content).decode(), "crossref": crossref}
+    return signing.dumps(data, salt=PAYLOAD_SALT, compress=True)
+
+
+class CurationToolsMixin:
+    """The study admin's import page and integrity report."""
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="{}_{}_import".format(*info),
+            ),
+            path(
+                "check-evidence/",
+                self.admin_site.admin_view(self.check_evidence_view),
+                name="{}_{}_check_evidence".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _tool_context(self, request, title: str, **extra) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            **extra,
+        }
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        lookup_available = crossref_lookup.lookup_enabled()
+        context = {"lookup_available": lookup_available}
+        if request.method == "POST" and "payload" in request.POST:
+            return self._confirm_import(request, context)
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        if not lookup_available:
+            del form.fields["crossref"]
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            crossref = bool(form.cleaned_data.get("crossref"))
+            try:
+                parsed = self._parse(content, upload.name, crossref)
+            except ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                plan = make_plan(parsed)
+                context |= {
+                    "plan": plan,
+                    "confirm_form": ImportConfirmForm(
+                        initial={"payload": sign_payload(upload.name, content, crossref)}
+                    ),
+                }
+        context["form"] = form
+        return self._render_import(request, context)
+
+    def _parse(self, content: bytes, file_name: str, crossref: bool):
+        parsed = parse_file(content, file_name)
+        if crossref and crossref_lookup.lookup_enabled():
+            crossref_lookup.fill_missing(parsed.records)
+        return parsed
+
+    def _confirm_import(self, request, context):
+        confirm = ImportConfirmForm(request.POST)
+        if not confirm.is_valid():
+            for error in confirm.errors["payload"]:
+                self.message_user(request, error, messages.ERROR)
+            return redirect(reverse("admin:resources_study_import"))
+        data = confirm.cleaned_data["payload"]
+        content = base64.b64decode(data["content"])
+        try:
+            result = apply(self._parse(content, data["name"], data["crossref"]), request.user)
+        except ImportFileError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect(reverse("admin:resources_study_import"))
+        except ImportRefused as refused:
+            context |= {"plan": refused.plan, "form": ImportUploadForm(), "refused": True}
+            return self._render_import(request, context)
+        plan = result.plan
+        for study in result.created:
+            self.log_addition(request, study, f"Imported from {data['name']}.")
+        self.message_user(
+            request,
+            f"Imported {len(result.created)} new draft "
+            f"{model_ngettext(self.opts, len(result.created))} from {data['name']}; "
+            f"{len(plan.existing)} matched existing studies and "
+            f"{len(plan.duplicates)} repeated an earlier record, so were not created again.",
+            messages.SUCCESS if result.created else messages.WARNING,
+        )
+        url = reverse("admin:resources_study_changelist")
+        return redirect(f"{url}?sources__id__exact={result.source.pk}" if result.source else url)
+
+    def _render_import(self, request, context):
+        return TemplateResponse(
+            request,
+            "admin/resources/study/import.html",
+            self._tool_context(request, "Import references", actions=Action, **context),
+        )
+
+    def check_evidence_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        problems = integrity.find_problems()
+        rows = [(problem, self._change_url(problem.object)) for problem in problems]
+        return TemplateResponse(
+            request,
+            "admin/resources/check_evidence.html",
+            self._tool_context(
+                request,
+                "Integrity report",
+                rows=rows,
+                errors=sum(p.is_error for p in problems),
+                warnings=sum(not p.is_error for p in problems),
+            ),
+        )
+
+    def _change_url(self, obj) -> str:
+        opts = obj._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+# Studies -----------------------------------------------------------------------------
+
+
+class StudyAuthorInline(admin.TabularInline):
+    model = StudyAuthor
+    fields = ["position", "family_name", "given_names", "literal_name"]
+    extra = 0
+
+
+class StudyLearnerLevelInline(admin.TabularInline):
+    model = StudyLearnerLevel
+    extra = 0
+    verbose_name = "learner level of the participants"
+    verbose_name_plural = "learner levels of the participants"
+
+
+class OutcomeInline(admin.StackedInline):
+    model = Outcome
+    extra = 0
+    fields = [
+        ("position", "kirkpatrick_level", "direction"),
+        "measure",
+        ("intervention_label", "intervention_value", "intervention_n"),
+        ("comparison_label", "comparison_value", "comparison_n"),
+        "unit",
+        ("p_value_qualifier", "p_value", "effect_size"),
+        "notes",
+    ]
+
+
+class FindingInline(admin.StackedInline):
+    model = Finding
+    extra = 0
+    fields = [
+        ("position", "kirkpatrick_level"),
+        "statement",
+        ("confidence", "confidence_explanation"),
+    ]
+
+
+class StudyReferenceInline(admin.TabularInline):
+    model = StudyReference
+    fk_name = "citing"
+    autocomplete_fields = ["cited"]
+    fields = ["cited", "numbers"]
+    extra = 0
+    verbose_name = "reference"
+    verbose_name_plural = "references (studies in the library that this study cites)"
+
+
+@admin.register(Study)
+class StudyAdmin(CurationToolsMixin, EditorialMixin, SimpleHistoryAdmin):
+    list_display = ["title", "year", "journal", "design", "appraisal_status", "state"]
+    list_filter = ["status", "appraisal_status", "design", "is_open_access", "topics"]
+    search_fields = ["title", "doi", "journal", "authors__family_name", "authors__literal_name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["countries", "topics", "sources"]
+    readonly_fields = ["published_at"]
+    inlines = [
+        StudyAuthorInline,
+        StudyLearnerLevelInline,
+        OutcomeInline,
+        FindingInline,
+        StudyReferenceInline,
+    ]
+    fieldsets = [
+        (
+            "Bibliographic",
+            {
+                "description": "The authors are listed below the form, in byline order.",
+                "fields": [
+                    "title",
+                    "slug",
+                    ("year", "publication_date"),
+                    "journal",
+                    ("volume", "issue", "pages"),
+                    "doi",
+                    "url",
+                    "abstract",
+                ],
+            },
+        ),
+        (
+            "Study",
+            {
+                "fields": [
+                    "design",
+                    "methods_summary",
+                    "setting",
+                    "countries",
+                    "participants",
+                    "sample_size",
+                    "key_findings",
+                    "limitations",
+                ]
+            },
+        ),
+        (
+            "Appraisal",
+            {
+                "fields": [
+                    "appraisal_status",
+                    "appraisal_tool",
+                    ("appraisal_score", "appraisal_score_max"),
+                    "appraisal_summary",
+                    "risk_of_bias",
+                    "risk_of_bias_notes",
+                ]
+            },
+        ),
+        ("Impact", {"fields": ["is_open_access", ("citation_count", "citation_count_date")]}),
+        ("Classification", {"fields": ["topics", "sources"]}),
+        EDITORIAL_FIELDSET,
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # its design, appraisal or status may change the rating of every linked intervention
+        refresh_ratings(form.instance.interventions.all())
+
+    def delete_model(self, request, obj):
+        interventions = list(obj.interventions.all())
+        super().delete_model(request, obj)
+        refresh_ratings(interventions)
+
+    def delete_queryset(self, request, queryset):
+        interventions = list(Intervention.objects.filter(studies__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        refresh_ratings(interventions)
+
+
+# Interventions -----------------------------------------------------------------------
+
+
+class InterventionStudyInline(admin.StackedInline):
+    model = InterventionStudy
+    autocomplete_fields = ["study"]
+    fields = [("study", "direction"), "what_it_found"]
+    extra = 0
+
+
+class EvidenceRatingFilter(admin.SimpleListFilter):
+    """The effective rating (the override where there is one, else the computed rating)."""
+
+    title = "evidence rating"
+    parameter_name = "rating"
+
+    def lookups(self, request, model_admin):
+        return EvidenceRating.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(rating=self.value())
+        return queryset
+
+
+@admin.register(Intervention)
+class InterventionAdmin(EditorialMixin, SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "intervention_type",
+        "effective_rating",
+        "is_overridden",
+        "study_count",
+        "state",
+    ]
+    list_filter = ["status", "intervention_type", "setting", EvidenceRatingFilter, "topics"]
+    search_fields = ["name", "summary"]
+    ordering = ["name"]  # the annotation's GROUP BY drops the model's default ordering
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["topics", "sources"]
+    readonly_fields = ["effective_rating", "computed_rating", "rating_reasons", "published_at"]
+    inlines = [InterventionStudyInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", ("intervention_type", "setting"), "summary"]}),
+        (
+            "Practice",
+            {
+                "fields": [
+                    "audience",
+                    "how_it_works",
+                    "implementation_steps",
+                    "resources_needed",
+                    "barriers",
+                    "facilitators",
+                ]
+            },
+        ),
+        (
+            "Evidence rating",
+            {
+                "description": (
+                    "The rating is computed from the linked studies each time the "
+                    "intervention or one of its studies is saved. Override it only with a "
+                    "written justification; readers see both."
+                ),
+                "fields": [
+                    "effective_rating",
+                    "computed_rating",
+                    "rating_reasons",
+                    "rating_override",
+                    "rating_override_justification",
+                ],
+            },
+        ),
+        ("Classification", {"fields": ["topics", "sources"]}),
+        EDITORIAL_FIELDSET,
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(study_count=Count("study_links"))
+
+    @admin.display(description="rating", ordering="rating")
+    def effective_rating(self, obj):
+        return EvidenceRating(obj.rating).label
+
+    @admin.display(description="overridden", boolean=True, ordering="rating_override")
+    def is_overridden(self, obj):
+        return obj.is_overridden
+
+    @admin.display(description="studies", ordering="study_count")
+    def study_count(self, obj):
+        return obj.study_count
+
+    @admin.display(description="reasons for the computed rating")
+    def rating_reasons(self, obj):
+        if not obj.computed_rating_reasons:
+            return "None yet: the rating is computed when the intervention is saved."
+        items = format_html_join("", "<li>{}</li>", ((r,) for r in obj.computed_rating_reasons))
+        return format_html("<ul>{}</ul>", items)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        rating.refresh_rating(form.instance)
+
+
+# Recommendations ---------------------------------------------------------------------
+
+
+class RecommendationEvidenceInline(admin.TabularInline):
+    model = RecommendationEvidence
+    autocomplete_fields = ["study"]
+    fields = ["study", "relation", "note"]
+    extra = 0
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(EditorialMixin, SimpleHistoryAdmin):
+    list_display = ["title", "audience", "strength", "certainty", "study_count", "state"]
+    list_filter = ["status", "audience", "strength", "certainty", "topics"]
+    search_fields = ["title", "statement"]
+    ordering = ["title"]  # the annotation's GROUP BY drops the model's default ordering
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["interventions", "topics", "sources"]
+    readonly_fields = ["published_at"]
+    inlines = [RecommendationEvidenceInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "statement",
+                    "rationale",
+                    ("audience", "strength", "certainty"),
+                ]
+            },
+        ),
+        ("Classification", {"fields": ["interventions", "topics", "sources"]}),
+        EDITORIAL_FIELDSET,
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(study_count=Count("evidence"))
+
+    @admin.display(description="studies", ordering="study_count")
+    def study_count(self, obj):
+        return obj.study_count
