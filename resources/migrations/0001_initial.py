@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('computed_rating_reasons', models.JSONField(blank=True, default=list, editable=False)),
                 ('rating_override', models.CharField(blank=True, choices=[('strong', 'Strong'), ('moderate', 'Moderate'), ('limited', 'Limited'), ('very_limited', 'Very limited'), ('insufficient', 'Not enough appraised evidence')], max_length=15)),
                 ('rating_override_justification', models.TextField(blank=True)),
-                ('rating', models.GeneratedField(db_index=True, db_persist=True, expression=models.Case(models.When(models.Q(('rating_override', ''), _negated=True), then=models.F('rating_override')), default=models.F('computed_rating')), output_field=models.CharField(choices=[('strong', 'Strong'), ('moderate', 'Moderate'), ('limited', 'Limited'), ('very_limited', 'Very limited'), ('insufficient', 'Not enough appraised evidence')], max_length=15))),
+                ('rating', models.GeneratedField(choices=[('strong', 'Strong'), ('moderate', 'Moderate'), ('limited', 'Limited'), ('very_limited', 'Very limited'), ('insufficient', 'Not enough appraised evidence')], db_index=True, db_persist=True, expression=models.Case(models.When(models.Q(('rating_override', ''), _negated=True), then=models.F('rating_override')), default=models.F('computed_rating')), output_field=models.CharField(choices=[('strong', 'Strong'), ('moderate', 'Moderate'), ('limited', 'Limited'), ('very_limited', 'Very limited'), ('insufficient', 'Not enough appraised evidence')], max_length=15))),
             ],
             options={
                 'ordering': ['name'],

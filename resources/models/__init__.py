@@ -1,3 +1,4 @@
+from .api_token import ApiToken
 from .base import Publishable, PublishableQuerySet
 from .choices import (
     AppraisalStatus,
@@ -19,6 +20,7 @@ from .choices import (
 )
 from .intervention import Intervention, InterventionStudy
 from .recommendation import Recommendation, RecommendationEvidence
+from .search import SearchEntry, SearchIndex
 from .source import SourceDocument
 from .study import (
     Country,
@@ -32,6 +34,7 @@ from .study import (
 from .topic import Topic
 
 __all__ = [
+    "ApiToken",
     "AppraisalStatus",
     "AppraisalTool",
     "Audience",
@@ -54,6 +57,8 @@ __all__ = [
     "RecommendationEvidence",
     "RecommendationStrength",
     "RiskOfBias",
+    "SearchEntry",
+    "SearchIndex",
     "Setting",
     "SourceDocument",
     "SourceKind",

@@ -2,13 +2,41 @@
 
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .base import Publishable, PublishableQuerySet, SlugManager
 from .choices import Audience, Certainty, EvidenceRelation, RecommendationStrength
 
 
 class RecommendationQuerySet(PublishableQuerySet):
-    pass
+    def for_list(self):
+        """What a card needs: the published interventions it concerns."""
+        from .intervention import Intervention
+
+        return self.prefetch_related(
+            models.Prefetch(
+                "interventions",
+                queryset=Intervention.objects.published(),
+                to_attr="published_interventions",
+            )
+        )
+
+    def for_detail(self):
+        """The studies behind it (published only, each once) and what it concerns."""
+        from .study import Study
+        from .topic import Topic
+
+        evidence = (
+            RecommendationEvidence.objects.filter(study__in=Study.objects.published())
+            .select_related("study")
+            .order_by("relation", "-study__year", "study__title")
+        )
+        return self.for_list().prefetch_related(
+            models.Prefetch("evidence", queryset=evidence, to_attr="published_evidence"),
+            models.Prefetch(
+                "topics", queryset=Topic.objects.published(), to_attr="published_topics"
+            ),
+        )
 
 
 class RecommendationManager(SlugManager.from_queryset(RecommendationQuerySet)):
@@ -39,9 +67,11 @@ class Recommendation(Publishable):
     )
 
     objects = RecommendationManager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["title"]
+        permissions = [("publish_recommendation", "Can publish and unpublish recommendation")]
 
     def __str__(self):
         return self.title
@@ -68,6 +98,7 @@ class RecommendationEvidence(models.Model):
     note = models.TextField(blank=True, help_text="How this study bears on the recommendation.")
 
     objects = RecommendationEvidenceManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["recommendation", "relation", "study"]

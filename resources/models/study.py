@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from resources.doi import doi_url, normalise_doi, validate_doi
 
@@ -20,6 +21,9 @@ from .choices import (
     RiskOfBias,
     StudyDesign,
 )
+from .intervention import Intervention, InterventionStudy
+from .recommendation import Recommendation, RecommendationEvidence
+from .topic import Topic
 
 EARLIEST_YEAR = 1800
 
@@ -36,6 +40,53 @@ def validate_not_future_year(year: int) -> None:
 class StudyQuerySet(PublishableQuerySet):
     def appraised(self):
         return self.filter(appraisal_status=AppraisalStatus.APPRAISED)
+
+    def for_list(self):
+        """A row per study on the studies list, and in exports: byline, levels, places, topics."""
+        return self.prefetch_related(
+            "authors",
+            "learner_levels",
+            "countries",
+            models.Prefetch("topics", queryset=Topic.objects.published()),
+        )
+
+    def for_detail(self):
+        """A study page: everything it shows, with linked records limited to published ones."""
+        published_studies = Study.objects.published()
+        return self.for_list().prefetch_related(
+            "outcomes",
+            "findings",
+            models.Prefetch(
+                "intervention_links",
+                queryset=InterventionStudy.objects.filter(
+                    intervention__in=Intervention.objects.published()
+                )
+                .select_related("intervention")
+                .order_by("intervention__name"),
+            ),
+            models.Prefetch(
+                "recommendation_evidence",
+                queryset=RecommendationEvidence.objects.filter(
+                    recommendation__in=Recommendation.objects.published()
+                )
+                .select_related("recommendation")
+                .order_by("relation", "recommendation__title"),
+            ),
+            models.Prefetch(
+                "reference_links",
+                queryset=StudyReference.objects.filter(cited__in=published_studies)
+                .select_related("cited")
+                .prefetch_related("cited__authors")
+                .order_by("cited__year", "cited__title"),
+            ),
+            models.Prefetch(
+                "citation_links",
+                queryset=StudyReference.objects.filter(citing__in=published_studies)
+                .select_related("citing")
+                .prefetch_related("citing__authors")
+                .order_by("-citing__year", "citing__title"),
+            ),
+        )
 
 
 class StudyManager(SlugManager.from_queryset(StudyQuerySet)):
@@ -125,10 +176,12 @@ class Study(Publishable):
     )
 
     objects = StudyManager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-year", "title"]
         verbose_name_plural = "studies"
+        permissions = [("publish_study", "Can publish and unpublish study")]
         constraints = [
             models.UniqueConstraint(
                 fields=["doi"],
@@ -230,6 +283,7 @@ class StudyAuthor(models.Model):
     )
 
     objects = StudyChildManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["study", "position"]
@@ -334,6 +388,7 @@ class Outcome(models.Model):
     notes = models.TextField(blank=True)
 
     objects = StudyChildManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["study", "position"]
@@ -385,6 +440,7 @@ class Finding(models.Model):
     )
 
     objects = StudyChildManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["study", "position"]

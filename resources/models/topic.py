@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .base import Publishable
 
@@ -11,8 +12,11 @@ class Topic(Publishable):
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ["name"]
+        permissions = [("publish_topic", "Can publish and unpublish topic")]
 
     def __str__(self):
         return self.name

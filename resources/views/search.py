@@ -1,0 +1,28 @@
+"""The search page: one query box, and the best published matches of every kind."""
+
+from django import forms
+
+from resources.search import MAX_QUERY_LENGTH, search_all
+from resources.views.listing import render_list
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Words to search for",
+        max_length=MAX_QUERY_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
+        error_messages={
+            "max_length": (
+                f"Searches are at most {MAX_QUERY_LENGTH} characters; try a few key words."
+            )
+        },
+    )
+
+
+def search(request):
+    form = SearchForm(request.GET)
+    results = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        results = search_all(form.cleaned_data["q"])
+    return render_list(request, "resources/search.html", {"form": form, "results": results})
