@@ -1,10 +1,38 @@
+from itertools import groupby
+
 from django.shortcuts import get_object_or_404, render
 
-from resources.models import Recommendation
+from resources.filters import RecommendationFilterSet
+from resources.models import EvidenceRelation, Intervention, Recommendation, Topic
+from resources.views.listing import filter_list, render_list
+
+
+def recommendation_list(request):
+    filterset, page = filter_list(
+        request,
+        RecommendationFilterSet,
+        Recommendation.objects.published().for_list(),
+        related_choices={
+            "topic": Topic.objects.published().values_list("slug", "name"),
+            "intervention": Intervention.objects.published().values_list("slug", "name"),
+        },
+    )
+    return render_list(
+        request, "resources/recommendation_list.html", {"filter": filterset, "page": page}
+    )
 
 
 def recommendation_detail(request, slug):
-    recommendation = get_object_or_404(Recommendation.objects.published(), slug=slug)
+    recommendation = get_object_or_404(Recommendation.objects.published().for_detail(), slug=slug)
+    evidence = {
+        relation: list(links)
+        for relation, links in groupby(
+            recommendation.published_evidence, key=lambda link: link.relation
+        )
+    }
+    groups = [(relation.label, evidence.get(relation.value, [])) for relation in EvidenceRelation]
     return render(
-        request, "resources/recommendation_detail.html", {"recommendation": recommendation}
+        request,
+        "resources/recommendation_detail.html",
+        {"recommendation": recommendation, "evidence_groups": groups},
     )

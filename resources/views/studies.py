@@ -1,8 +1,136 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from resources.models import Study
+from resources import charts, citations
+from resources.exports import FORMATS, MAX_EXPORT
+from resources.filters import StudyFilterSet
+from resources.models import Country, Intervention, Study, Topic
+from resources.views.listing import CSVSelect, filter_list, offer_choices, render_list
+
+PER_PAGE = 25
+APPRAISED_CHOICES = [("", "Any"), ("true", "Appraised"), ("false", "Not yet appraised")]
+SORT_CHOICES = [
+    ("", "Newest first"),
+    ("year", "Oldest first"),
+    ("title", "Title, A to Z"),
+    ("-title", "Title, Z to A"),
+    ("-citations", "Most cited first"),
+    ("citations", "Least cited first"),
+    ("-year", "Newest first, by year only"),
+]
+CITE_EXTENSIONS = {FORMATS[name].extension: name for name in ("ris", "bibtex", "csl-json")}
+
+
+def _export_links(request, total: int) -> list[tuple[str, str]]:
+    """Links that export exactly the list on screen: the same query string, all pages."""
+    if total > MAX_EXPORT:
+        return []
+    params = [(key, value) for key, value in request.GET.lists() if key not in ("page", "format")]
+    query = [(key, value) for key, values in params for value in values]
+    labels = {"ris": "RIS", "bibtex": "BibTeX", "csv": "CSV", "csl-json": "CSL-JSON"}
+    base = reverse("resources:study-export")
+    return [(labels[name], f"{base}?{urlencode([('format', name), *query])}") for name in FORMATS]
+
+
+def study_list(request):
+    filterset, page = filter_list(
+        request, StudyFilterSet, Study.objects.published().for_list(), per_page=PER_PAGE
+    )
+    offer_choices(
+        filterset.form,
+        {
+            "topic": Topic.objects.published().values_list("slug", "name"),
+            "intervention": Intervention.objects.published().values_list("slug", "name"),
+            "country": Country.objects.filter(studies__in=Study.objects.published())
+            .distinct()
+            .values_list("code", "name"),
+        },
+    )
+    form = filterset.form
+    form.fields["appraised"].widget = forms.Select(choices=APPRAISED_CHOICES)
+    form.fields["sort"].widget = CSVSelect(choices=SORT_CHOICES)
+    form["country"].label = "Country"  # the bound field, which validation already built
+    for name in ("topic", "intervention", "country", "sort"):
+        # "separate values by commas" does not fit a pick-list
+        form.fields[name].help_text = form[name].help_text = ""
+    context = {
+        "filter": filterset,
+        "page": page,
+        "export_links": _export_links(request, page.paginator.count),
+        "max_export": MAX_EXPORT,
+    }
+    return render_list(request, "resources/study_list.html", context)
+
+
+def _attachment(content: str, export_format, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=export_format.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{export_format.extension}"'
+    return response
+
+
+def _bad_request(message: str) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def study_export(request):
+    """The filtered studies list as a reference file: every page of it, up to MAX_EXPORT."""
+    name = request.GET.get("format", "")
+    if name not in FORMATS:
+        return _bad_request(f"Unknown export format {name!r}. Choose one of: {', '.join(FORMATS)}.")
+    filterset = StudyFilterSet(request.GET, queryset=Study.objects.published().for_list())
+    if not filterset.is_valid():
+        problems = "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()
+        )
+        return _bad_request(f"These filters are not valid: {problems}")
+    try:
+        studies = filterset.qs
+        total = studies.count()
+    except ValidationError as error:
+        return _bad_request(f"These filters are not valid: {' '.join(error.messages)}")
+    if total > MAX_EXPORT:
+        return _bad_request(
+            f"This list has {total} studies; an export holds at most {MAX_EXPORT}. "
+            "Narrow the filters and export again."
+        )
+    export_format = FORMATS[name]
+    return _attachment(export_format.function(studies), export_format, "studies")
+
+
+def _published_study(slug: str, queryset=None) -> Study:
+    if queryset is None:
+        queryset = Study.objects.published().for_list()
+    return get_object_or_404(queryset, slug=slug)
+
+
+def study_cite(request, slug, extension):
+    """One study's reference file, e.g. /studies/<slug>/cite.ris."""
+    if extension not in CITE_EXTENSIONS:
+        raise Http404("No such citation format.")
+    study = _published_study(slug)
+    export_format = FORMATS[CITE_EXTENSIONS[extension]]
+    return _attachment(export_format.function([study]), export_format, study.slug)
 
 
 def study_detail(request, slug):
-    study = get_object_or_404(Study.objects.published(), slug=slug)
-    return render(request, "resources/study_detail.html", {"study": study})
+    study = _published_study(slug, Study.objects.published().for_detail())
+    page_url = request.build_absolute_uri(study.get_absolute_url())
+    outcomes = list(study.outcomes.all())
+    context = {
+        "study": study,
+        "citations": citations.format_citations(study),
+        "highwire": citations.highwire_meta(study, page_url),
+        "json_ld": citations.json_for_script(citations.json_ld(study, page_url)),
+        "outcomes": outcomes,
+        "chart": charts.outcome_chart(outcomes),
+        "downloads": [
+            ("RIS", reverse("resources:study-cite", args=[study.slug, "ris"])),
+            ("BibTeX", reverse("resources:study-cite", args=[study.slug, "bib"])),
+            ("CSL-JSON", reverse("resources:study-cite", args=[study.slug, "json"])),
+        ],
+    }
+    return render(request, "resources/study_detail.html", context)

@@ -1,0 +1,37 @@
+"""Template access to the evidence summary, so cards and pages word ratings the same way."""
+
+from django import template
+
+from resources.evidence_summary import rating_text, summarise
+from resources.models import EvidenceRating, KirkpatrickLevel
+
+register = template.Library()
+METER_STEPS = len(EvidenceRating) - 1
+
+
+@register.filter
+def evidence_summary(intervention):
+    """Needs `published_links` from `Intervention.objects.for_list()` or `for_detail()`."""
+    return summarise(intervention.rating, intervention.published_links)
+
+
+@register.inclusion_tag("includes/evidence_badge.html")
+def evidence_badge(rating):
+    """The rating in words; the meter beside it is decoration for sighted readers."""
+    rating = EvidenceRating(rating)
+    return {
+        "rating": rating,
+        "text": rating_text(rating),
+        "meter": [step < rating.rank - 1 for step in range(METER_STEPS)],
+    }
+
+
+@register.filter
+def outcome_levels(study) -> list[str]:
+    """The Kirkpatrick levels a study's outcomes and findings speak to, lowest first.
+
+    Needs `outcomes` and `findings` prefetched (`Intervention.objects.for_detail()`).
+    """
+    levels = {outcome.kirkpatrick_level for outcome in study.outcomes.all()}
+    levels |= {finding.kirkpatrick_level for finding in study.findings.all()}
+    return [level.label for level in KirkpatrickLevel if level.value in levels]

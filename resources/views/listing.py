@@ -1,0 +1,65 @@
+"""What every filtered HTML list shares: the FilterSet bound to the query string, a
+form an educator can use without JavaScript, bad input shown as form errors (never a
+500), and a page of results.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django_filters.widgets import BaseCSVWidget
+
+PER_PAGE = 20
+
+
+class CSVSelect(BaseCSVWidget, forms.Select):
+    """A slug filter offered as a list of names; several slugs typed into the URL still work."""
+
+
+def filter_list(
+    request, filterset_class, queryset, *, related_choices=None, defaults=None, per_page=PER_PAGE
+):
+    """Bind the FilterSet to the query string and return it with one page of results.
+
+    `related_choices` offers slug filters as pick-lists of names (see `offer_choices`).
+    """
+    data = request.GET.copy()
+    for name, value in (defaults or {}).items():
+        if not data.get(name):
+            data[name] = value
+    filterset = filterset_class(data, queryset=queryset, request=request)
+    offer_choices(filterset.form, related_choices or {})  # before validation binds the fields
+    try:
+        results = filterset.qs
+    except ValidationError as error:  # a filter method refusing its input, e.g. too many slugs
+        filterset.form.add_error(None, error)
+        results = filterset.queryset.none()
+    page = Paginator(results, per_page).get_page(request.GET.get("page"))
+    return filterset, page
+
+
+def offer_choices(form, related_choices: dict[str, list[tuple[str, str]]]) -> None:
+    """Show multiple choices as checkboxes and slug filters as a pick-list of names."""
+    form.label_suffix = ""
+    for name, field in form.fields.items():
+        if name in related_choices:
+            field.widget = CSVSelect(choices=[("", "Any"), *related_choices[name]])
+            field.help_text = ""  # "separate values with commas" is for the URL, not a list
+        elif isinstance(field, forms.MultipleChoiceField):
+            field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+        elif name == "q":
+            field.widget = forms.TextInput(attrs={"type": "search", "maxlength": 200})
+
+
+def render_list(request, template: str, context: dict):
+    """The whole page, or only its `results` partial when htmx swaps the results in.
+
+    A history restore asks for the whole page, and `Vary` keeps caches from serving one
+    response for the other.
+    """
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

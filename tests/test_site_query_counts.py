@@ -1,0 +1,133 @@
+"""Each public page runs a fixed number of queries, whatever the size of the library.
+
+Every test builds the library at two sizes and expects the same count for both: an N+1
+would make the larger one fail.
+"""
+
+import pytest
+
+from resources.rating import refresh_rating
+from tests.factories import (
+    FindingFactory,
+    InterventionFactory,
+    InterventionStudyFactory,
+    OutcomeFactory,
+    RecommendationEvidenceFactory,
+    RecommendationFactory,
+    StudyAuthorFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [3, 15]
+
+
+def build_library(size):
+    """`size` interventions, each with two studies (outcomes, findings, authors), all on
+    one topic, and as many recommendations citing those studies."""
+    topic = TopicFactory(slug="shared-topic")
+    interventions = []
+    for _ in range(size):
+        intervention = InterventionFactory()
+        intervention.topics.add(topic)
+        recommendation = RecommendationFactory()
+        recommendation.interventions.add(intervention)
+        recommendation.topics.add(topic)
+        for _ in range(2):
+            link = InterventionStudyFactory(intervention=intervention)
+            link.study.topics.add(topic)
+            link.study.learner_levels.create(level="postgraduate")
+            StudyAuthorFactory(study=link.study)
+            OutcomeFactory(study=link.study, kirkpatrick_level="2b")
+            FindingFactory(study=link.study, kirkpatrick_level="3")
+            RecommendationEvidenceFactory(recommendation=recommendation, study=link.study)
+        refresh_rating(intervention)
+        interventions.append(intervention)
+    return interventions
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home_page_query_count(visitor, django_assert_num_queries, size):
+    build_library(size)
+    # 4 counts; strongest interventions + their published study links + their topics;
+    # recent studies + their authors; recent recommendations
+    with django_assert_num_queries(10):
+        assert visitor.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_intervention_list_query_count(visitor, django_assert_num_queries, size):
+    build_library(size)
+    # topics for the filter's pick-list; count; the page of interventions;
+    # their published study links with studies; their published topics
+    with django_assert_num_queries(5):
+        assert visitor.get("/interventions/", {"learner_level": "postgraduate"}).status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_intervention_page_query_count(visitor, django_assert_num_queries, size):
+    intervention = build_library(size)[0]
+    # the intervention; its published topics; its published study links with studies;
+    # their outcomes; findings; learner levels; its published recommendations;
+    # related interventions sharing a topic
+    with django_assert_num_queries(8):
+        assert visitor.get(intervention.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_recommendation_list_query_count(visitor, django_assert_num_queries, size):
+    build_library(size)
+    # topics and interventions for the filter's pick-lists; count; the page of
+    # recommendations; their published interventions
+    with django_assert_num_queries(5):
+        assert visitor.get("/recommendations/").status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_recommendation_page_query_count(visitor, django_assert_num_queries, size):
+    build_library(size)
+    recommendation = RecommendationFactory()
+    for intervention in InterventionFactory._meta.model.objects.all():
+        recommendation.interventions.add(intervention)
+        for link in intervention.study_links.all():
+            RecommendationEvidenceFactory(recommendation=recommendation, study=link.study)
+    # the recommendation; its published interventions; its published evidence with
+    # studies; its published topics
+    with django_assert_num_queries(4):
+        assert visitor.get(recommendation.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_topic_page_query_count(visitor, django_assert_num_queries, size):
+    build_library(size)
+    # the topic; its interventions + their published study links + their topics;
+    # its studies; its recommendations
+    with django_assert_num_queries(6):
+        assert visitor.get("/topics/shared-topic/").status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_evidence_map_query_count(visitor, django_assert_num_queries, size):
+    build_library(size)
+    # published interventions; (intervention, level, study) from outcomes; the same
+    # from findings with their confidence
+    with django_assert_num_queries(3):
+        assert visitor.get("/evidence-map/").status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_feed_query_count(visitor, django_assert_num_queries, size):
+    build_library(size)
+    # the newest studies, interventions and recommendations
+    with django_assert_num_queries(3):
+        assert visitor.get("/feeds/latest/").status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_sitemap_query_count(visitor, django_assert_num_queries, size):
+    build_library(size)
+    # one count and one page per sitemap of records (interventions, studies,
+    # recommendations, topics)
+    with django_assert_num_queries(8):
+        assert visitor.get("/sitemap.xml").status_code == 200

@@ -1,0 +1,78 @@
+"""The studies pages and the export run a fixed number of queries, however much data there is."""
+
+import pytest
+
+from resources.models import Country
+from tests.factories import (
+    FindingFactory,
+    InterventionStudyFactory,
+    OutcomeFactory,
+    RecommendationEvidenceFactory,
+    StudyAuthorFactory,
+    StudyFactory,
+    StudyReferenceFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def make_studies(count: int) -> list:
+    topic = TopicFactory()
+    country = Country.objects.get_or_create(code="GB", name="United Kingdom")[0]
+    studies = StudyFactory.create_batch(count, appraised=True)
+    for study in studies:
+        StudyAuthorFactory.create_batch(3, study=study)
+        OutcomeFactory.create_batch(2, study=study)
+        FindingFactory.create_batch(2, study=study)
+        study.topics.add(topic)
+        study.countries.add(country)
+        study.learner_levels.create(level="undergraduate")
+    return studies
+
+
+def link_everything(study, count: int) -> None:
+    for _ in range(count):
+        InterventionStudyFactory(study=study)
+        RecommendationEvidenceFactory(study=study)
+        cited = StudyFactory()
+        StudyAuthorFactory.create_batch(2, study=cited)
+        StudyReferenceFactory(citing=study, cited=cited)
+        StudyReferenceFactory(citing=StudyFactory(), cited=study)
+
+
+# The list page: count; page of studies; authors; learner levels; countries; topics;
+# the filter form's pick-lists of topics, interventions and countries.
+LIST_QUERIES = 9
+
+
+@pytest.mark.parametrize("size", [3, 20])
+def test_list_page_queries_do_not_grow_with_studies(visitor, django_assert_num_queries, size):
+    make_studies(size)
+    with django_assert_num_queries(LIST_QUERIES):
+        assert visitor.get("/studies/").status_code == 200
+
+
+# The export: count; the studies; authors; learner levels; countries; topics.
+EXPORT_QUERIES = 6
+
+
+@pytest.mark.parametrize("size", [3, 20])
+def test_export_queries_do_not_grow_with_studies(visitor, django_assert_num_queries, size):
+    make_studies(size)
+    with django_assert_num_queries(EXPORT_QUERIES):
+        assert visitor.get("/studies/export/?format=csv").status_code == 200
+
+
+# The study page: the study; authors; learner levels; countries; topics; outcomes; findings;
+# intervention links with interventions; recommendation evidence with recommendations;
+# references with cited studies; their authors; citations with citing studies; their authors.
+DETAIL_QUERIES = 13
+
+
+@pytest.mark.parametrize("links", [1, 6])
+def test_detail_page_queries_do_not_grow_with_links(visitor, django_assert_num_queries, links):
+    study = make_studies(1)[0]
+    link_everything(study, links)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        assert visitor.get(study.get_absolute_url()).status_code == 200
