@@ -57,6 +57,27 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """`true` or `false` (empty for either); anything else is an error rather than ignored."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, "") or isinstance(value, bool):
+            return value if isinstance(value, bool) else None
+        try:
+            return {"true": True, "false": False}[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError("Give true or false.", code="invalid") from None
+
+    def validate(self, value):
+        pass
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 def _having(queryset, lookup: str, values):
     """Rows related to any of `values` through `lookup`, each row once."""
     if not values:
@@ -101,7 +122,7 @@ class StudyFilterSet(SearchFilterSet):
     outcome_level = ChoicesFilter(
         choices=KirkpatrickLevel.choices, method="filter_outcome_level", label="Outcome level"
     )
-    appraised = django_filters.BooleanFilter(method="filter_appraised", label="Appraised")
+    appraised = BooleanFilter(method="filter_appraised", label="Appraised")
     sort = django_filters.OrderingFilter(
         fields=(("year", "year"), ("title", "title"), ("citation_count", "citations")),
         label="Sort",

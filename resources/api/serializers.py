@@ -1,0 +1,529 @@
+"""What the API shows of each public record, and how curators' writes are checked.
+
+Writes are validated by the model's own `full_clean()` (field validators, `clean()` and
+named constraints), so a script gets the same rules and messages as the admin. Related
+records are shown only when published: the viewsets read through the page-shaped
+QuerySet methods, whose prefetches start from `.published()`.
+"""
+
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
+
+from resources import rating, search, workflow
+from resources.models import (
+    Country,
+    EditorialStatus,
+    Finding,
+    Intervention,
+    InterventionStudy,
+    LearnerLevel,
+    Outcome,
+    Recommendation,
+    RecommendationEvidence,
+    Study,
+    StudyAuthor,
+    StudyLearnerLevel,
+    StudyReference,
+    Topic,
+)
+
+from .exceptions import as_drf_errors
+
+
+class PublishedSlugsField(serializers.ManyRelatedField):
+    """Slugs of related records: written as slugs, read from a published-only prefetch."""
+
+    def __init__(self, prefetched: str | None = None, **kwargs):
+        self.prefetched = prefetched
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        if self.prefetched and hasattr(instance, self.prefetched):
+            return getattr(instance, self.prefetched)
+        return super().get_attribute(instance)
+
+
+def slugs(model, prefetched=None, slug_field="slug", **kwargs):
+    return PublishedSlugsField(
+        prefetched=prefetched,
+        child_relation=serializers.SlugRelatedField(
+            slug_field=slug_field, queryset=model.objects.all()
+        ),
+        required=False,
+        **kwargs,
+    )
+
+
+class HtmlUrlMixin(serializers.Serializer):
+    html_url = serializers.SerializerMethodField(help_text="The record's page on the website.")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_html_url(self, obj) -> str:
+        request = self.context.get("request")
+        path = obj.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+
+class ModelRulesSerializer(HtmlUrlMixin, serializers.ModelSerializer):
+    """Runs the model's full_clean() on the record as it would be saved."""
+
+    child_serializers: dict[str, type] = {}  # nested rows, validated row by row
+
+    def _model_field_names(self) -> dict[str, str]:
+        return {
+            field.source: name
+            for name, field in self.fields.items()
+            if not field.read_only and field.source != "*"
+        }
+
+    def validate(self, attrs):
+        model = self.Meta.model
+        many_to_many = {field.name for field in model._meta.many_to_many}
+        candidate = copy.copy(self.instance) if self.instance else model()
+        scalars = [name for name in attrs if name not in many_to_many | self._nested_names()]
+        for name in scalars:
+            setattr(candidate, name, attrs[name])
+        errors = {}
+        try:
+            candidate.full_clean(exclude=many_to_many)
+        except DjangoValidationError as error:
+            errors.update(as_drf_errors(error, self._model_field_names()))
+        for name, child in self.child_serializers.items():
+            if name in attrs and (child_errors := validate_rows(child.Meta.model, attrs[name])):
+                errors[name] = child_errors
+        if errors:
+            raise serializers.ValidationError(errors)
+        for name in scalars:
+            attrs[name] = getattr(candidate, name)  # as clean() left it, e.g. the normalised DOI
+        return attrs
+
+    def _nested_names(self) -> set[str]:
+        return {*self.child_serializers, *self.extra_related}
+
+    @transaction.atomic
+    def save(self, **kwargs):
+        data = dict(self.validated_data, **kwargs)
+        target_status = data.pop("status", None)
+        children = {name: data.pop(name) for name in self.child_serializers if name in data}
+        model = self.Meta.model
+        related = {f.name: data.pop(f.name) for f in model._meta.many_to_many if f.name in data}
+        related.update({name: data.pop(name) for name in self.extra_related if name in data})
+        instance = self.instance or model(status=EditorialStatus.DRAFT)
+        for name, value in data.items():
+            setattr(instance, name, value)
+        instance.save()
+        for name, values in related.items():
+            self.save_related(instance, name, values)
+        for name, rows in children.items():
+            child_model = self.child_serializers[name].Meta.model
+            child_model.objects.filter(study=instance).delete()
+            child_model.objects.bulk_create(child_model(study=instance, **row) for row in rows)
+        self.after_save(instance)
+        if target_status:
+            self.move_to(instance, target_status)
+        search.reindex(instance)  # the search index follows every write, as in the admin
+        self.instance = instance
+        return instance
+
+    def move_to(self, instance, target_status):
+        """Status changes follow the editorial workflow, exactly as in the admin."""
+        user = self.context["request"].user
+        if not workflow.can_transition(user, instance, target_status):
+            raise PermissionDenied(
+                "You may not move this record to "
+                f"“{EditorialStatus(target_status).label}”: publishing needs an editor."
+            )
+        try:
+            workflow.transition(instance, target_status, user)
+        except workflow.TransitionError as error:
+            raise serializers.ValidationError({"status": error.reasons}) from error
+
+    extra_related: tuple[str, ...] = ()
+
+    def save_related(self, instance, name, values):
+        getattr(instance, name).set(values)
+
+    def after_save(self, instance):
+        """Effects on other records, called explicitly (as the admin does)."""
+
+
+def validate_rows(model, rows: list[dict]) -> list[dict] | None:
+    """Each nested row checked by its model's full_clean(); None when all are valid."""
+    errors, positions = [], set()
+    for row in rows:
+        row_errors = {}
+        try:
+            model(**row).full_clean(exclude=["study"])
+        except DjangoValidationError as error:
+            row_errors = as_drf_errors(error)
+        position = row.get("position")
+        if position in positions:
+            row_errors.setdefault("position", []).append("Another row already has this position.")
+        positions.add(position)
+        errors.append(row_errors)
+    return errors if any(errors) else None
+
+
+# Studies --------------------------------------------------------------------------------
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StudyAuthor
+        fields = ["position", "family_name", "given_names", "literal_name"]
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outcome
+        fields = [
+            "position",
+            "measure",
+            "kirkpatrick_level",
+            "intervention_label",
+            "intervention_value",
+            "intervention_n",
+            "comparison_label",
+            "comparison_value",
+            "comparison_n",
+            "unit",
+            "p_value",
+            "p_value_qualifier",
+            "effect_size",
+            "direction",
+            "notes",
+        ]
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Finding
+        fields = [
+            "position",
+            "statement",
+            "confidence",
+            "confidence_explanation",
+            "kirkpatrick_level",
+        ]
+
+
+class StudySummarySerializer(serializers.ModelSerializer):
+    """A study named from another record: enough to cite it and follow the link."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:study-detail", lookup_field="slug")
+
+    class Meta:
+        model = Study
+        fields = ["url", "slug", "title", "year"]
+
+
+class InterventionSummarySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:intervention-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Intervention
+        fields = ["url", "slug", "name"]
+
+
+class RecommendationSummarySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:recommendation-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = ["url", "slug", "title"]
+
+
+class StudyInterventionLinkSerializer(serializers.ModelSerializer):
+    intervention = InterventionSummarySerializer()
+
+    class Meta:
+        model = InterventionStudy
+        fields = ["intervention", "what_it_found", "direction"]
+
+
+class StudyRecommendationSerializer(serializers.ModelSerializer):
+    recommendation = RecommendationSummarySerializer()
+
+    class Meta:
+        model = RecommendationEvidence
+        fields = ["recommendation", "relation", "note"]
+
+
+class ReferenceSerializer(serializers.ModelSerializer):
+    study = StudySummarySerializer(source="cited")
+
+    class Meta:
+        model = StudyReference
+        fields = ["study", "numbers"]
+
+
+class CitedBySerializer(serializers.ModelSerializer):
+    study = StudySummarySerializer(source="citing")
+
+    class Meta:
+        model = StudyReference
+        fields = ["study", "numbers"]
+
+
+@extend_schema_field({"type": "array", "items": {"enum": LearnerLevel.values, "type": "string"}})
+class LearnerLevelsField(serializers.ListField):
+    child = serializers.ChoiceField(choices=LearnerLevel.choices)
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.ChoiceField(choices=LearnerLevel.choices), **kwargs)
+
+    def to_representation(self, data):
+        return [row.level for row in data.all()]
+
+
+class StudySerializer(ModelRulesSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:study-detail", lookup_field="slug")
+    source_url = serializers.URLField(
+        source="url",
+        max_length=500,
+        allow_blank=True,
+        required=False,
+        help_text="Where the work can be read.",
+    )
+    authors = AuthorSerializer(many=True, required=False)
+    learner_levels = LearnerLevelsField(required=False, max_length=len(LearnerLevel))
+    countries = slugs(Country, slug_field="code", help_text="ISO 3166-1 alpha-2 codes.")
+    topics = slugs(Topic, help_text="Slugs of the study's topics.")
+    outcomes = OutcomeSerializer(many=True, required=False)
+    findings = FindingSerializer(many=True, required=False)
+    interventions = StudyInterventionLinkSerializer(
+        source="intervention_links", many=True, read_only=True
+    )
+    recommendations = StudyRecommendationSerializer(
+        source="recommendation_evidence", many=True, read_only=True
+    )
+    references = ReferenceSerializer(source="reference_links", many=True, read_only=True)
+    cited_by = CitedBySerializer(source="citation_links", many=True, read_only=True)
+
+    child_serializers = {
+        "authors": AuthorSerializer,
+        "outcomes": OutcomeSerializer,
+        "findings": FindingSerializer,
+    }
+    extra_related = ("learner_levels",)
+
+    class Meta:
+        model = Study
+        fields = [
+            "url",
+            "html_url",
+            "slug",
+            "title",
+            "authors",
+            "year",
+            "publication_date",
+            "journal",
+            "volume",
+            "issue",
+            "pages",
+            "doi",
+            "doi_url",
+            "source_url",
+            "abstract",
+            "design",
+            "methods_summary",
+            "setting",
+            "countries",
+            "participants",
+            "learner_levels",
+            "sample_size",
+            "key_findings",
+            "limitations",
+            "appraisal_status",
+            "appraisal_tool",
+            "appraisal_score",
+            "appraisal_score_max",
+            "appraisal_summary",
+            "risk_of_bias",
+            "risk_of_bias_notes",
+            "is_open_access",
+            "citation_count",
+            "citation_count_date",
+            "topics",
+            "outcomes",
+            "findings",
+            "interventions",
+            "recommendations",
+            "references",
+            "cited_by",
+            "status",
+            "published_at",
+            "updated_at",
+        ]
+        read_only_fields = ["doi_url", "published_at", "updated_at"]
+        extra_kwargs = {
+            # uniqueness is checked by full_clean(), with the admin's messages
+            "slug": {"validators": []},
+            "doi": {"validators": []},
+        }
+
+    def save_related(self, instance, name, values):
+        if name == "learner_levels":
+            instance.learner_levels.all().delete()
+            StudyLearnerLevel.objects.bulk_create(
+                StudyLearnerLevel(study=instance, level=level) for level in dict.fromkeys(values)
+            )
+        else:
+            super().save_related(instance, name, values)
+
+    def after_save(self, instance):
+        # its design, appraisal or status may change the rating of every linked intervention
+        for intervention in instance.interventions.all():
+            rating.refresh_rating(intervention)
+
+
+# Interventions ------------------------------------------------------------------------
+
+
+class InterventionStudyLinkSerializer(serializers.ModelSerializer):
+    study = StudySummarySerializer()
+
+    class Meta:
+        model = InterventionStudy
+        fields = ["study", "what_it_found", "direction"]
+
+
+class InterventionSerializer(ModelRulesSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:intervention-detail", lookup_field="slug"
+    )
+    topics = slugs(Topic, prefetched="published_topics", help_text="Slugs of its topics.")
+    studies = InterventionStudyLinkSerializer(
+        source="published_links",
+        many=True,
+        read_only=True,
+        help_text="The published studies behind it, each with what it found.",
+    )
+    recommendations = RecommendationSummarySerializer(
+        source="published_recommendations", many=True, read_only=True
+    )
+    rating = serializers.ChoiceField(
+        choices=Intervention._meta.get_field("rating").choices,
+        read_only=True,
+        help_text="The effective rating: the curator's override where there is one.",
+    )
+
+    class Meta:
+        model = Intervention
+        fields = [
+            "url",
+            "html_url",
+            "slug",
+            "name",
+            "intervention_type",
+            "setting",
+            "summary",
+            "audience",
+            "how_it_works",
+            "implementation_steps",
+            "resources_needed",
+            "barriers",
+            "facilitators",
+            "topics",
+            "rating",
+            "computed_rating",
+            "computed_rating_reasons",
+            "rating_override",
+            "rating_override_justification",
+            "studies",
+            "recommendations",
+            "status",
+            "published_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "computed_rating",
+            "computed_rating_reasons",
+            "published_at",
+            "updated_at",
+        ]
+        extra_kwargs = {"slug": {"validators": []}}
+
+    def after_save(self, instance):
+        rating.refresh_rating(instance)
+
+
+# Recommendations ----------------------------------------------------------------------
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    study = StudySummarySerializer()
+
+    class Meta:
+        model = RecommendationEvidence
+        fields = ["study", "relation", "note"]
+
+
+class RecommendationSerializer(ModelRulesSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:recommendation-detail", lookup_field="slug"
+    )
+    interventions = slugs(
+        Intervention, prefetched="published_interventions", help_text="Slugs of interventions."
+    )
+    topics = slugs(Topic, prefetched="published_topics", help_text="Slugs of its topics.")
+    evidence = EvidenceSerializer(
+        source="published_evidence",
+        many=True,
+        read_only=True,
+        help_text="The published studies that support or contradict it.",
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "url",
+            "html_url",
+            "slug",
+            "title",
+            "statement",
+            "rationale",
+            "audience",
+            "strength",
+            "certainty",
+            "interventions",
+            "topics",
+            "evidence",
+            "status",
+            "published_at",
+            "updated_at",
+        ]
+        read_only_fields = ["published_at", "updated_at"]
+        extra_kwargs = {"slug": {"validators": []}}
+
+
+# Topics -------------------------------------------------------------------------------
+
+
+class TopicSerializer(ModelRulesSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:topic-detail", lookup_field="slug")
+
+    class Meta:
+        model = Topic
+        fields = [
+            "url",
+            "html_url",
+            "slug",
+            "name",
+            "description",
+            "status",
+            "published_at",
+            "updated_at",
+        ]
+        read_only_fields = ["published_at", "updated_at"]
+        extra_kwargs = {"slug": {"validators": []}, "name": {"validators": []}}

@@ -1,0 +1,20 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import routers
+
+from . import views
+
+app_name = "api"
+
+router = routers.DefaultRouter()
+router.include_format_suffixes = False  # ?format= and Accept choose the format
+router.register("studies", views.StudyViewSet, basename="study")
+router.register("interventions", views.InterventionViewSet, basename="intervention")
+router.register("recommendations", views.RecommendationViewSet, basename="recommendation")
+router.register("topics", views.TopicViewSet, basename="topic")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]

@@ -1,0 +1,109 @@
+"""Short viewsets over the four public models.
+
+Reads come from `.published()` through the page-shaped `for_detail()` QuerySet methods;
+writes (by a curator's writable token with the admin's model permissions) may reach drafts.
+"""
+
+from rest_framework import permissions, viewsets
+from rest_framework.response import Response
+
+from resources.filters import (
+    InterventionFilterSet,
+    RecommendationFilterSet,
+    StudyFilterSet,
+    TopicFilterSet,
+)
+from resources.models import Intervention, Recommendation, Study, Topic
+
+from . import serializers
+from .conditional import ConditionalGetMixin
+from .filtering import FilterBackend
+from .renderers import CITATION_RENDERERS, CitationRenderer
+
+
+def citations(studies) -> Response:
+    """Study objects for a citation renderer, which hands them to `resources.exports`."""
+    response = Response(studies)
+    response.is_citations = True
+    return response
+
+
+class PublicViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
+    lookup_field = "slug"
+    filter_backends = [FilterBackend]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        records = (
+            self.queryset.for_detail() if hasattr(self.queryset, "for_detail") else self.queryset
+        )
+        if self.request.method in permissions.SAFE_METHODS:
+            return records.published()
+        return records.all()
+
+    def perform_create(self, serializer):
+        self._save_and_reload(serializer)
+
+    def perform_update(self, serializer):
+        self._save_and_reload(serializer)
+
+    def _save_and_reload(self, serializer):
+        """Answer a write with the record as a read would show it (published relations only)."""
+        instance = serializer.save()
+        serializer.instance = self.get_queryset().get(pk=instance.pk)
+
+
+class StudyViewSet(PublicViewSet):
+    """Studies, with their authors, outcomes, findings, appraisal and links.
+
+    Also as citations: `?format=ris|bibtex|csl-json` or the matching Accept header, for one
+    study or for a page of a filtered list.
+    """
+
+    queryset = Study.objects.all()
+    serializer_class = serializers.StudySerializer
+    filterset_class = StudyFilterSet
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        describing_a_write = getattr(self, "swagger_fake_view", False) and (
+            self.request.method not in permissions.SAFE_METHODS
+        )
+        if not describing_a_write:  # a write answers in JSON, but ?format= must not 404
+            renderers += [renderer() for renderer in CITATION_RENDERERS]
+        return renderers
+
+    def list(self, request, *args, **kwargs):
+        if isinstance(request.accepted_renderer, CitationRenderer):
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+            return citations(page)
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        if isinstance(request.accepted_renderer, CitationRenderer):
+            return citations([self.get_object()])
+        return super().retrieve(request, *args, **kwargs)
+
+
+class InterventionViewSet(PublicViewSet):
+    """Interventions, with their evidence rating, its reasons and the studies behind it."""
+
+    queryset = Intervention.objects.all()
+    serializer_class = serializers.InterventionSerializer
+    filterset_class = InterventionFilterSet
+
+
+class RecommendationViewSet(PublicViewSet):
+    """Recommendations, with their strength, certainty and the evidence behind them."""
+
+    queryset = Recommendation.objects.all()
+    serializer_class = serializers.RecommendationSerializer
+    filterset_class = RecommendationFilterSet
+
+
+class TopicViewSet(PublicViewSet):
+    """Themes that cut across studies, interventions and recommendations."""
+
+    queryset = Topic.objects.all()
+    serializer_class = serializers.TopicSerializer
+    filterset_class = TopicFilterSet

@@ -1,0 +1,68 @@
+"""A page of the API costs the same number of queries whatever its size."""
+
+import pytest
+
+from tests.factories import (
+    FindingFactory,
+    InterventionStudyFactory,
+    OutcomeFactory,
+    RecommendationEvidenceFactory,
+    StudyAuthorFactory,
+    StudyFactory,
+    StudyReferenceFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LAST_MODIFIED = 4  # newest updated_at of studies, interventions, recommendations, topics
+
+
+@pytest.fixture
+def library(db):
+    topic = TopicFactory()
+    for _ in range(50):
+        study = StudyFactory(appraised=True)
+        study.topics.add(topic)
+        StudyAuthorFactory(study=study)
+        StudyAuthorFactory(study=study)
+        OutcomeFactory(study=study)
+        FindingFactory(study=study)
+        StudyReferenceFactory(citing=study)
+        link = InterventionStudyFactory(study=study)
+        link.intervention.topics.add(topic)
+        evidence = RecommendationEvidenceFactory(study=study)
+        evidence.recommendation.interventions.add(link.intervention)
+        evidence.recommendation.topics.add(topic)
+
+
+def queries_for(client, django_assert_num_queries, path, expected):
+    for page_size in (5, 50):
+        with django_assert_num_queries(expected):
+            response = client.get(path, {"page_size": page_size})
+        assert response.status_code == 200
+        assert len(response.json()["results"]) == page_size
+
+
+def test_studies(api, library, django_assert_num_queries):
+    # count, page, then one each: authors, learner levels, countries, topics, outcomes,
+    # findings, intervention links, recommendation evidence, references (+ their authors),
+    # cited-by (+ their authors); then Last-Modified
+    queries_for(api, django_assert_num_queries, "/api/v1/studies/", 2 + 12 + LAST_MODIFIED)
+
+
+def test_interventions(api, library, django_assert_num_queries):
+    # count, page, topics, study links (+ outcomes, findings, learner levels), recommendations
+    queries_for(api, django_assert_num_queries, "/api/v1/interventions/", 2 + 6 + LAST_MODIFIED)
+
+
+def test_recommendations(api, library, django_assert_num_queries):
+    # count, page, interventions, evidence, topics
+    queries_for(api, django_assert_num_queries, "/api/v1/recommendations/", 2 + 3 + LAST_MODIFIED)
+
+
+def test_citation_formats(api, library, django_assert_num_queries):
+    for page_size in (5, 50):
+        with django_assert_num_queries(2 + 12 + LAST_MODIFIED):
+            response = api.get("/api/v1/studies/", {"page_size": page_size, "format": "ris"})
+        assert response.content.decode().count("ER  -") == page_size
