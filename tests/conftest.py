@@ -10,6 +10,18 @@ def curator(db):
 
 
 @pytest.fixture
+def editor(db):
+    """A member of the editors group: a curator who may also publish and unpublish."""
+    return UserFactory(username="editor", is_staff=True, groups=["editors"])
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
 def visitor(client):
     """An anonymous educator on the public site."""
     return client

@@ -1,0 +1,148 @@
+"""The integrity report: what in the evidence needs a curator's attention.
+
+An *error* concerns something the public can see: a published record that breaks a
+publication rule, or a published study's malformed or duplicate DOI. `check_evidence`
+exits non-zero when there is one, so CI and a cron job can use it. A *warning* is work
+to do that the public cannot see broken: a study not yet appraised, a draft intervention
+without studies, a reference to a study that is not published (the database's foreign
+keys keep references from pointing at nothing at all).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from resources.doi import DOI_PATTERN, normalise_doi
+from resources.importers.plan import match_key
+from resources.models import (
+    Intervention,
+    InterventionStudy,
+    Recommendation,
+    RecommendationEvidence,
+    Study,
+    StudyReference,
+)
+from resources.workflow import publication_problems
+
+ERROR, WARNING = "error", "warning"
+
+KINDS = {
+    "study_without_appraisal": "Studies without appraisal",
+    "study_not_ready": "Published studies missing what their page needs",
+    "intervention_without_published_studies": "Interventions without published studies",
+    "recommendation_without_evidence": "Recommendations without evidence",
+    "malformed_doi": "Malformed DOIs",
+    "duplicate_doi": "Duplicate DOIs",
+    "possible_duplicate_study": "Possible duplicate studies",
+    "reference_to_missing_study": "References to missing studies",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str
+    kind: str
+    object: object
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+
+def _severity(*objects) -> str:
+    return ERROR if any(obj.is_published for obj in objects) else WARNING
+
+
+def find_problems() -> list[Problem]:
+    """Every problem, errors first, then by kind."""
+    problems = [
+        *_study_problems(),
+        *_intervention_problems(),
+        *_recommendation_problems(),
+        *_reference_problems(),
+    ]
+    order = list(KINDS)
+    return sorted(problems, key=lambda p: (not p.is_error, order.index(p.kind), str(p.object)))
+
+
+def _study_problems():
+    studies = list(Study.objects.prefetch_related("authors").order_by("pk"))
+    by_doi, by_key = defaultdict(list), defaultdict(list)
+    for study in studies:
+        if not study.is_appraised:
+            yield Problem(WARNING, "study_without_appraisal", study, "not yet appraised")
+        if study.is_published:
+            for reason in publication_problems(study):
+                yield Problem(ERROR, "study_not_ready", study, f"published, but {reason}")
+        if study.doi and not DOI_PATTERN.match(normalise_doi(study.doi)):
+            yield Problem(_severity(study), "malformed_doi", study, f"“{study.doi}” is not a DOI")
+        if study.doi:
+            by_doi[normalise_doi(study.doi)].append(study)
+        authors = list(study.authors.all())
+        family = (authors[0].family_name or authors[0].literal_name) if authors else ""
+        if key := match_key(study.title, study.year, family):
+            by_key[key].append(study)
+    for doi, same in by_doi.items():
+        for study in same[1:] if len(same) > 1 else []:
+            yield Problem(
+                _severity(*same), "duplicate_doi", study, f"{doi} is also the DOI of “{same[0]}”"
+            )
+    for same in by_key.values():
+        if len(same) > 1 and len({normalise_doi(s.doi) for s in same if s.doi}) <= 1:
+            for study in same[1:]:
+                yield Problem(
+                    WARNING,
+                    "possible_duplicate_study",
+                    study,
+                    f"same title, year and first author as “{same[0]}” [{same[0].slug}]",
+                )
+
+
+def _intervention_problems():
+    published_links = InterventionStudy.objects.filter(study__in=Study.objects.published())
+    interventions = Intervention.objects.prefetch_related(
+        Prefetch("study_links", queryset=published_links, to_attr="published_links")
+    )
+    for intervention in interventions:
+        if not intervention.published_links:
+            yield Problem(
+                _severity(intervention),
+                "intervention_without_published_studies",
+                intervention,
+                "no published study is linked to it",
+            )
+
+
+def _recommendation_problems():
+    published_evidence = RecommendationEvidence.objects.filter(study__in=Study.objects.published())
+    recommendations = Recommendation.objects.prefetch_related(
+        Prefetch("evidence", queryset=published_evidence, to_attr="published_evidence")
+    )
+    for recommendation in recommendations:
+        if not recommendation.published_evidence:
+            yield Problem(
+                _severity(recommendation),
+                "recommendation_without_evidence",
+                recommendation,
+                "no published study is linked as its evidence",
+            )
+
+
+def _reference_problems():
+    """References a published study makes to a study the public cannot see."""
+    unpublished = StudyReference.objects.filter(citing__in=Study.objects.published()).exclude(
+        cited__in=Study.objects.published()
+    )
+    for reference in unpublished.select_related("citing", "cited"):
+        yield Problem(
+            WARNING,
+            "reference_to_missing_study",
+            reference.citing,
+            f"cites “{reference.cited}”, which is not published, so its page leaves it out",
+        )
