@@ -1,0 +1,40 @@
+"""Backups as portable JSON: natural keys, so a dump restores into any empty database."""
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.db import transaction
+
+# Rebuilt by `migrate` (content types, permissions) or by the app (the search index),
+# or worthless after a restore (sessions).
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "resources.searchentry",
+    "resources.searchindex",
+]
+
+
+def dump() -> str:
+    out = StringIO()
+    call_command(
+        "dumpdata",
+        natural_foreign=True,
+        natural_primary=True,
+        exclude=EXCLUDED,
+        indent=1,
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+@transaction.atomic
+def restore(path: str) -> None:
+    """Load a dump into a migrated database in one transaction, then rebuild derived data."""
+    from resources.rating import refresh_all_ratings
+    from resources.search import reindex_all
+
+    call_command("loaddata", path, verbosity=0)
+    refresh_all_ratings()
+    reindex_all()
