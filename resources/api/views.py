@@ -4,7 +4,9 @@ Reads come from `.published()` through the page-shaped `for_detail()` QuerySet m
 writes (by a curator's writable token with the admin's model permissions) may reach drafts.
 """
 
-from rest_framework import permissions, viewsets
+from django.views import View
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import mixins, permissions, viewsets
 from rest_framework.response import Response
 
 from resources.filters import (
@@ -28,7 +30,16 @@ def citations(studies) -> Response:
     return response
 
 
-class PublicViewSet(ConditionalGetMixin, viewsets.ModelViewSet):
+class PublicViewSet(
+    ConditionalGetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """No destroy: removing a record stays with superusers in the admin."""
+
     lookup_field = "slug"
     filter_backends = [FilterBackend]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
@@ -107,3 +118,12 @@ class TopicViewSet(PublicViewSet):
     queryset = Topic.objects.all()
     serializer_class = serializers.TopicSerializer
     filterset_class = TopicFilterSet
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """The interactive docs; OPTIONS answers with the allowed methods only.
+
+    DRF's OPTIONS metadata is JSON, which this HTML-only view cannot render (it was a 500).
+    """
+
+    options = View.options
