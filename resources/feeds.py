@@ -5,6 +5,7 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
 from resources.models import Intervention, Recommendation, Study
+from resources.text import markdown_text
 
 FEED_LENGTH = 30
 
@@ -26,10 +27,11 @@ class LatestEvidenceFeed(Feed):
         return f"{item._meta.verbose_name.capitalize()}: {item}"
 
     def item_description(self, item):
+        """Plain words: curators write Markdown, which feed readers would show raw."""
         if isinstance(item, Study):
-            return item.key_findings or item.abstract
+            return markdown_text(item.key_findings) or item.abstract
         if isinstance(item, Intervention):
-            return item.summary
+            return markdown_text(item.summary)
         return item.statement
 
     def item_pubdate(self, item):

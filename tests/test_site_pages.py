@@ -375,3 +375,10 @@ def test_finding_levels_show_on_the_intervention_page(visitor, library):
     FindingFactory(study=study, kirkpatrick_level="4a")
     response = visitor.get(library.get_absolute_url())
     assert "4a Organisational practice" in response.content.decode()
+
+
+def test_feed_shows_curator_markdown_as_plain_words(visitor):
+    InterventionFactory(summary="Students **mentor** senior staff.")
+    body = visitor.get(reverse("feed")).content.decode()
+    assert "Students mentor senior staff." in body
+    assert "**mentor**" not in body
