@@ -16,7 +16,9 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 \
 	    && { command -v $$candidate; break; }; \
 	done)
 
-.PHONY: run test lint format migrate seed browser check-python clean
+BACKUP ?= backups/library-$(shell date +%Y%m%d-%H%M%S).json
+
+.PHONY: run test lint format migrate seed browser check-python clean backup restore bench
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -64,6 +66,24 @@ format: $(VENV)/.installed-test
 test: lint browser
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Not part of `make test`: builds 1,000- and 100,000-study synthetic libraries and drives
+# them with wrk (SQLite, or PostgreSQL when DATABASE_URL names it). BENCH_ARGS, e.g.
+# "--sizes 1000 --duration 3 --reuse", narrows a run. Results: tests/benchmarks/results.json.
+bench: $(VENV)/.installed-test
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  echo "Installing wrk from Debian for the benchmark"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	fi
+	$(BIN)/python tests/benchmarks/bench.py $(BENCH_ARGS)
+
+# Portable JSON with natural keys, on SQLite and PostgreSQL alike. Restore into an empty,
+# migrated database: `make restore BACKUP=backups/library-....json`.
+backup: $(VENV)/.installed
+	$(BIN)/python manage.py backup $(BACKUP)
+
+restore: migrate
+	$(BIN)/python manage.py restore $(BACKUP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache .ruff_cache

@@ -7,6 +7,7 @@ than silently falling back to a default.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -71,7 +72,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "library.apps.LibraryAdminConfig",  # the admin, asking staff for a second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,6 +87,9 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_htmx",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "resources",
 ]
 
@@ -98,12 +102,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "library.sessions.StaffSessionMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "library.errors.OutageMiddleware",
+    "library.security_log.AccessDeniedLogMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "library.urls"
@@ -194,6 +202,35 @@ if not env_bool("DJANGO_CACHE", default=True):
 BENCHMARK_CEILING = env_bool("DJANGO_BENCHMARK_CEILING", default=False)
 
 LOGIN_URL = "admin:login"
+
+# Sign-in security (README, "Sign-in security"). Guessing passwords: django-axes locks a
+# username out from one address after five failures, for half an hour, even for the right
+# password (429). The address is REMOTE_ADDR only: X-Forwarded-For is whatever the client
+# says, so trusting it would let a guesser dodge or reset the lock. Behind a proxy that is
+# the proxy's address, so the lock then falls on the username.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every command; library.security logs the events
+# A stolen staff session is worth less if it dies after 30 minutes idle (the cookie's age,
+# renewed on every request; public visitors have no session) and 12 hours in all
+# (library.sessions).
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+STAFF_SESSION_MAX_AGE = timedelta(hours=12)
+# A password alone does not open the admin in production: staff also give a TOTP code
+# (django-otp; `manage.py enrol_totp NAME`). Off with DEBUG, so `make run` stays simple.
+ADMIN_REQUIRES_OTP = env_bool("DJANGO_ADMIN_OTP", default=not DEBUG)
+OTP_TOTP_ISSUER = "Evidence library"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret once saved
 
 # The reference importer's optional DOI look-up at api.crossref.org; off unless asked for,
 # so that importing never depends on a network.

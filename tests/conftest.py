@@ -1,6 +1,20 @@
 import pytest
+from django.utils import timezone
 
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def admin_without_second_factor(settings):
+    """Tests sign staff in with force_login, which gives no second factor, so the admin asks
+    for one only where a test turns ADMIN_REQUIRES_OTP on (tests/test_two_factor.py)."""
+    settings.ADMIN_REQUIRES_OTP = False
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    """Real sign-ins hash passwords; a fast hasher keeps tests that sign in many times quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -31,3 +45,10 @@ def visitor(client):
 def curator_client(client, curator):
     client.force_login(curator)
     return client
+
+
+@pytest.fixture
+def clock(time_machine):
+    """Time stands still at the test's start until `clock.shift(timedelta(...))` moves it on."""
+    time_machine.move_to(timezone.now(), tick=False)
+    return time_machine
