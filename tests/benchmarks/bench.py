@@ -1,0 +1,428 @@
+"""`make bench`: the library's speed at 1,000 and 100,000 studies, as ratios.
+
+For each corpus size this builds a synthetic library in its own database, serves it with
+gunicorn under production settings on loopback, and drives every page type, the search
+page, the evidence map and the API with wrk (8 connections), first with every cache off
+(cold) and then on (warm). In the same run and through the same server it measures two
+ceilings: a bare Django view through the full middleware stack, and a hashed static file
+served by whitenoise. Absolute times drift on shared machines; ratios to the ceiling,
+and from 100,000 to 1,000 studies, are what to compare between runs.
+
+It also times a dry-run import of a 10,000-record RIS file (and a 1,000-record one, to
+show whether memory stays flat) with the peak memory of the import process.
+
+Results: printed, and written to tests/benchmarks/results.json (git-ignored).
+Databases: SQLite files /tmp/bench-<size>.sqlite3, or PostgreSQL databases
+bench_<size> on the server DATABASE_URL names, when it names one.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+PYTHON = sys.executable
+MANAGE = [PYTHON, str(ROOT / "manage.py")]
+RESULTS = HERE / "results.json"
+CEILING, STATIC = "ceiling: minimal view", "ceiling: static file"
+
+ENDPOINTS = [
+    (CEILING, "/benchmark/ceiling/"),
+    (STATIC, "{static}"),
+    ("home", "/"),
+    ("interventions", "/interventions/"),
+    ("intervention page", "/interventions/{intervention}/"),
+    ("studies", "/studies/"),
+    ("study page", "/studies/{study}/"),
+    ("recommendations", "/recommendations/"),
+    ("recommendation page", "/recommendations/{recommendation}/"),
+    ("topic page", "/topics/{topic}/"),
+    ("evidence map", "/evidence-map/"),
+    ("search: rare word", "/search/?q={word_rare}"),
+    ("search: middling word", "/search/?q={word_middling}"),
+    ("search: common word", "/search/?q={word_common}"),
+    ("API studies", "/api/v1/studies/"),
+    ("API study", "/api/v1/studies/{study}/"),
+    ("API interventions", "/api/v1/interventions/"),
+    ("API intervention", "/api/v1/interventions/{intervention}/"),
+    ("API recommendations", "/api/v1/recommendations/"),
+    ("API topics", "/api/v1/topics/"),
+]
+# A TLS-terminating proxy sets this in production; without it every request is a redirect.
+PROXY_HEADER = ("X-Forwarded-Proto", "https")
+SECRET_KEY = secrets.token_urlsafe(50)
+
+
+def label(size: int) -> str:
+    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+# Databases ------------------------------------------------------------------------------
+
+
+def database_url(size: int) -> str:
+    configured = os.environ.get("DATABASE_URL", "")
+    if configured.startswith(("postgres://", "postgresql://")):
+        parts = urlsplit(configured)
+        return urlunsplit(parts._replace(path=f"/bench_{label(size)}"))
+    return f"sqlite:////tmp/bench-{label(size)}.sqlite3"
+
+
+def fresh_database(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(parts.path + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def production_env(url: str, cache: bool = True) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="library.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=SECRET_KEY,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_BENCHMARK_CEILING="1",
+        DJANGO_CACHE="1" if cache else "0",
+        DJANGO_LOG_LEVEL="WARNING",
+        DATABASE_URL=url,
+        # the anonymous API limit (120/minute) would answer a load generator with 429s
+        API_ANON_RATE="1000000000/second",
+    )
+    return env
+
+
+def run(command: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(command, env=env, cwd=ROOT, check=True, **kwargs)
+
+
+def probe(url: str, *arguments: str) -> dict:
+    done = run(
+        [PYTHON, str(HERE / "probe.py"), *arguments],
+        production_env(url),
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def prepare(size: int, seed: int, reuse: bool) -> tuple[str, dict]:
+    url = database_url(size)
+    env = production_env(url)
+    if reuse:
+        with contextlib.suppress(subprocess.CalledProcessError, json.JSONDecodeError):
+            targets = probe(url, "targets")
+            if targets["studies"] == size:
+                log(f"reusing the {label(size)} corpus at {url}")
+                return url, targets
+    log(f"building the {label(size)} corpus at {url}")
+    fresh_database(url)
+    run([*MANAGE, "migrate", "--noinput", "-v0"], env)
+    started = time.perf_counter()
+    run([*MANAGE, "generate_corpus", "--studies", str(size), "--seed", str(seed)], env)
+    log(f"corpus of {size:,} studies built in {time.perf_counter() - started:.0f} s")
+    return url, probe(url, "targets")
+
+
+# The server and the load generator --------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe_socket:
+        probe_socket.bind(("127.0.0.1", 0))
+        return probe_socket.getsockname()[1]
+
+
+def get(url: str, timeout: float = 120) -> int | str:
+    request = urllib.request.Request(url, headers=dict([PROXY_HEADER]))
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except TimeoutError:
+        return "timeout"
+
+
+def wait_until_idle(base: str) -> None:
+    """Let the workers finish requests wrk left queued, so they do not slow the next URL."""
+    deadline = time.monotonic() + 300
+    quick = 0
+    while quick < 3 and time.monotonic() < deadline:
+        started = time.monotonic()
+        get(base + "/healthz", timeout=300)
+        quick = quick + 1 if time.monotonic() - started < 0.2 else 0
+
+
+@contextlib.contextmanager
+def server(url: str, cache: bool):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_file = open(f"/tmp/bench-gunicorn-{port}.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "library.wsgi:application",
+            "--workers=2",
+            f"--bind=127.0.0.1:{port}",
+            "--timeout=120",
+        ],
+        env=production_env(url, cache),
+        cwd=ROOT,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with contextlib.suppress(OSError):
+                if get(base + "/healthz") == 200:
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start; see {log_file.name}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log_file.close()
+
+
+def drive(target: str, duration: int) -> dict:
+    command = [
+        "wrk", "-t2", "-c8", f"-d{duration}s", "--timeout=60s",
+        "-s", str(HERE / "report.lua"), "-H", ": ".join(PROXY_HEADER), target,
+    ]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH_JSON "))
+    raw = json.loads(line.removeprefix("BENCH_JSON "))
+    seconds = raw["duration_us"] / 1e6
+    return {
+        "rps": raw["requests"] / seconds,
+        "p50_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "requests": raw["requests"],
+        "kb_per_request": raw["bytes"] / max(raw["requests"], 1) / 1024,
+        "errors": sum(raw["errors"].values()),
+    }
+
+
+def measure_size(size: int, url: str, targets: dict, duration: int, max_request_ms: float) -> dict:
+    """Every endpoint, cold then warm; one slower than max_request_ms is timed only once,
+    since 8 clients would queue minutes of work behind it and skew what follows."""
+    paths = {name: template.format(**targets) for name, template in ENDPOINTS}
+    counted = probe(url, "queries", *paths.values())
+    endpoints = {}
+    for name, path in paths.items():
+        endpoints[name] = {"path": path, **counted[path]}
+    for mode, cache in (("cold", False), ("warm", True)):
+        with server(url, cache) as base:
+            for name, path in paths.items():
+                entry = endpoints[name]
+                if entry["in_process_ms"] > max_request_ms:
+                    entry["too_slow"] = True
+                    log(f"{label(size)} {mode} {name}: one request took "
+                        f"{entry['in_process_ms']:.0f} ms; not load-tested")  # fmt: skip
+                    continue
+                status = get(base + path)  # also warms the cache, when there is one
+                entry["status"] = status
+                if status != 200:
+                    log(f"{label(size)} {mode} {name}: HTTP {status}, not measured")
+                    continue
+                entry[mode] = drive(base + path, duration)
+                log(f"{label(size)} {mode} {name}: {entry[mode]['rps']:.1f} req/s")
+                wait_until_idle(base)
+    for mode in ("cold", "warm"):
+        ceiling = endpoints[CEILING].get(mode, {}).get("rps")
+        for entry in endpoints.values():
+            if mode in entry and ceiling:
+                entry[mode]["ratio_to_ceiling"] = entry[mode]["rps"] / ceiling
+    return endpoints
+
+
+# Bulk import --------------------------------------------------------------------------
+
+
+def time_import(url: str, records: int, seed: int) -> dict:
+    path = Path(f"/tmp/bench-import-{records}.ris")
+    probe(url, "ris", str(path), str(records), str(seed))
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [*MANAGE, "import_references", "--dry-run", str(path)],
+        env=production_env(url),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    stderr = process.stderr.read().decode(errors="replace")
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    result = {
+        "records": records,
+        "seconds": seconds,
+        "records_per_second": records / seconds,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "exit_code": process.returncode,
+    }
+    if process.returncode:
+        result["error"] = stderr.strip().splitlines()[-1] if stderr.strip() else "failed"
+    return result
+
+
+def bulk_import(url: str, sizes: list[int], seed: int) -> dict:
+    help_run = subprocess.run(
+        [*MANAGE, "help", "import_references"],
+        env=production_env(url),
+        cwd=ROOT,
+        capture_output=True,
+    )
+    if help_run.returncode:
+        return {"skipped": "manage.py import_references does not exist yet"}
+    runs = [time_import(url, records, seed) for records in sizes]
+    for entry in runs:
+        log(f"import of {entry['records']:,} records: {entry['seconds']:.1f} s")
+    return {"runs": runs, "memory_growth": runs[-1]["peak_rss_mb"] / runs[0]["peak_rss_mb"]}
+
+
+# Report -----------------------------------------------------------------------------
+
+
+def scale_ratios(results: dict, small: str, large: str) -> None:
+    for name, entry in results["sizes"][large]["endpoints"].items():
+        before = results["sizes"][small]["endpoints"].get(name, {})
+        for mode in ("cold", "warm"):
+            if mode in entry and mode in before:
+                entry[mode]["ratio_to_smaller"] = entry[mode]["rps"] / before[mode]["rps"]
+
+
+def table(results: dict) -> str:
+    head = (
+        f"{'endpoint':24} {'size':>5} {'mode':4} {'x ceil':>7} {'big/sm':>7} {'req/s':>8} "
+        f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'queries':>7} {'sql ms':>7} {'one ms':>7} "
+        f"{'errors':>6}"
+    )
+    lines = [head, "-" * len(head)]
+    for name, _ in ENDPOINTS:
+        for size, data in results["sizes"].items():
+            entry = data["endpoints"][name]
+            modes = [mode for mode in ("cold", "warm") if mode in entry]
+            if entry.get("too_slow"):
+                lines.append(
+                    f"{name:24} {size:>5} {'':4} too slow to load-test: one request "
+                    f"{entry['in_process_ms']:.0f} ms, {entry['queries']} queries "
+                    f"({entry['sql_ms']:.0f} ms SQL)"
+                )
+            elif not modes:
+                lines.append(f"{name:24} {size:>5} {'':4} not measured: HTTP {entry['status']}")
+            for mode in modes:
+                m = entry[mode]
+                scale = f"{m['ratio_to_smaller']:.2f}" if "ratio_to_smaller" in m else ""
+                lines.append(
+                    f"{name:24} {size:>5} {mode:4} {m.get('ratio_to_ceiling', 0):7.3f} "
+                    f"{scale:>7} {m['rps']:8.1f} {m['p50_ms']:8.1f} {m['p95_ms']:8.1f} "
+                    f"{m['p99_ms']:8.1f} {entry['queries']:7d} {entry['sql_ms']:7.1f} "
+                    f"{entry['in_process_ms']:7.0f} {m['errors']:6d}"
+                    + ("  too slow to load-test: see 'one ms'" if m["requests"] < 8 else "")
+                )
+    imports = results.get("bulk_import", {})
+    for entry in imports.get("runs", []):
+        lines.append(
+            f"import_references --dry-run, {entry['records']:,} RIS records: "
+            f"{entry['seconds']:.1f} s ({entry['records_per_second']:.0f}/s), "
+            f"peak RSS {entry['peak_rss_mb']:.0f} MB, exit {entry['exit_code']}"
+            + (f" ({entry['error']})" if "error" in entry else "")
+        )
+    if "skipped" in imports:
+        lines.append(f"bulk import: skipped, {imports['skipped']}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,100000", help="corpus sizes, smallest first")
+    parser.add_argument("--duration", type=int, default=5, help="seconds of load per endpoint")
+    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--reuse", action="store_true", help="keep a corpus of the right size")
+    parser.add_argument("--import-records", default="1000,10000", help="RIS file sizes")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--max-request-ms",
+        type=float,
+        default=3000,
+        help="an endpoint whose single request takes longer is not load-tested",
+    )
+    parser.add_argument("--table", action="store_true", help="print the table of --output")
+    args = parser.parse_args()
+    if args.table:
+        print(table(json.loads(args.output.read_text())))
+        return
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk (make bench does this).")
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    started = time.perf_counter()
+
+    log("collecting static files under production settings")
+    run([*MANAGE, "collectstatic", "--noinput", "-v0"], production_env(database_url(sizes[0])))
+    results = {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": urlsplit(database_url(sizes[0])).scheme,
+        "cpus": os.cpu_count(),
+        "load_average_at_start": os.getloadavg(),
+        "settings": {"workers": 2, "connections": 8, "duration_s": args.duration},
+        "note": "No page cache exists yet, so warm differs from cold only by chance.",
+        "sizes": {},
+    }
+    for size in sizes:
+        url, targets = prepare(size, args.seed, args.reuse)
+        results["sizes"][label(size)] = {
+            "studies": size,
+            "targets": targets,
+            "endpoints": measure_size(size, url, targets, args.duration, args.max_request_ms),
+        }
+        args.output.write_text(json.dumps(results, indent=2))  # a later failure keeps this
+    labels = list(results["sizes"])
+    if len(labels) > 1:
+        scale_ratios(results, labels[0], labels[-1])
+    import_sizes = [int(n) for n in args.import_records.split(",") if n]
+    if import_sizes:
+        results["bulk_import"] = bulk_import(database_url(sizes[0]), import_sizes, args.seed)
+    results["seconds"] = time.perf_counter() - started
+    args.output.write_text(json.dumps(results, indent=2))
+    print(table(results))
+    print(f"\nwritten to {args.output} in {results['seconds'] / 60:.1f} minutes")
+
+
+if __name__ == "__main__":
+    main()
