@@ -18,7 +18,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 \
 
 BACKUP ?= backups/library-$(shell date +%Y%m%d-%H%M%S).json
 
-.PHONY: run test lint format migrate seed browser check-python clean backup restore bench
+.PHONY: run test lint format migrate seed browser check-python clean backup restore bench lock audit
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -31,13 +31,30 @@ $(BIN)/python: | check-python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Installs come from the hashed lock files; `make lock` regenerates them from pyproject.toml.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
+
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes -q -o requirements.txt
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.12 --generate-hashes -q -o requirements-dev.txt
+
+# Known vulnerabilities in the locked versions, from PyPI's advisory service. When that
+# service cannot be reached, pip-audit skips every package; say so plainly and fail.
+audit: $(VENV)/.installed-test
+	@out=$$($(BIN)/pip-audit --disable-pip --progress-spinner off -r requirements-dev.txt 2>&1); \
+	status=$$?; echo "$$out"; \
+	if echo "$$out" | grep -q "could not be audited"; then \
+	  echo "AUDIT INCOMPLETE: PyPI's advisory service could not be reached from this machine, so no package was checked." >&2; \
+	  exit 2; \
+	fi; \
+	exit $$status
 
 # Browser tests drive Debian's Chromium: Playwright's own browser download cannot work here.
 browser:
