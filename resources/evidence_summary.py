@@ -6,7 +6,7 @@ many of those studies a curator has appraised (only appraised ones change the ra
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from resources.models import EvidenceRating, InterventionStudy, StudyDesign
@@ -75,17 +75,33 @@ def _design_label(design: str) -> str:
     return label[0].lower() + label[1:]
 
 
-def summarise(rating: str, links: Iterable[InterventionStudy]) -> EvidenceSummary:
-    """Summarise links to published studies (e.g. `Intervention.published_links`)."""
-    studies = [link.study for link in links]
+DesignCounts = Mapping[str, tuple[int, int]]  # design -> (studies, appraised studies)
+
+
+def count_links(links: Iterable[InterventionStudy]) -> DesignCounts:
+    """Counts by design of links to published studies (e.g. `Intervention.published_links`)."""
+    studies = Counter()
+    appraised = Counter()
+    for link in links:
+        studies[link.study.design] += 1
+        appraised[link.study.design] += link.study.is_appraised
+    return {design: (studies[design], appraised[design]) for design in studies}
+
+
+def summarise_counts(rating: str, counts: DesignCounts) -> EvidenceSummary:
+    """Summarise counts by design, e.g. `Intervention.evidence_counts` from `for_list()`."""
     order = {value: index for index, value in enumerate(StudyDesign.values)}
-    designs = Counter(study.design for study in studies)
     return EvidenceSummary(
         rating=EvidenceRating(rating),
-        studies=len(studies),
-        appraised=sum(study.is_appraised for study in studies),
+        studies=sum(studies for studies, _ in counts.values()),
+        appraised=sum(appraised for _, appraised in counts.values()),
         designs=[
-            (_design_label(design), designs[design])
-            for design in sorted(designs, key=lambda d: order.get(d, len(order)))
+            (_design_label(design), counts[design][0])
+            for design in sorted(counts, key=lambda d: order.get(d, len(order)))
         ],
     )
+
+
+def summarise(rating: str, links: Iterable[InterventionStudy]) -> EvidenceSummary:
+    """Summarise links to published studies (e.g. `Intervention.published_links`)."""
+    return summarise_counts(rating, count_links(links))

@@ -302,6 +302,18 @@ def test_topic_page_lists_its_published_interventions_studies_and_recommendation
     assert_nothing_hidden(response)
 
 
+def test_topic_page_shows_the_newest_twenty_studies_and_links_to_all_of_them(visitor):
+    topic = TopicFactory(slug="feedback")
+    for year in range(2000, 2025):
+        StudyFactory(title=f"Feedback study of {year}", year=year).topics.add(topic)
+    html = visitor.get("/topics/feedback/").content.decode()
+    assert "Feedback study of 2024" in html
+    assert "Feedback study of 2005" in html
+    assert "Feedback study of 2004" not in html
+    assert "The 20 most recent of 25." in html
+    assert '<a href="/studies/?topic=feedback">See all 25 studies</a>' in html
+
+
 def test_topic_index_lists_published_topics(visitor, library):
     response = visitor.get("/topics/")
     assert "Mentorship" in response.content.decode()

@@ -101,9 +101,10 @@ def test_recommendation_page_query_count(visitor, django_assert_num_queries, siz
 @pytest.mark.parametrize("size", SIZES)
 def test_topic_page_query_count(visitor, django_assert_num_queries, size):
     build_library(size)
-    # the topic; its interventions + their published study links + their topics;
-    # its studies; its recommendations
-    with django_assert_num_queries(6):
+    # the topic; for each of interventions, studies and recommendations its count (the
+    # page shows the newest 20 and links to all N) and its newest; the interventions'
+    # published study links and published topics
+    with django_assert_num_queries(9):
         assert visitor.get("/topics/shared-topic/").status_code == 200
 
 

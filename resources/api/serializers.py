@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from resources import rating, search, workflow
+from resources import evidence_summary, rating, search, workflow
 from resources.models import (
     Country,
     EditorialStatus,
@@ -28,6 +28,7 @@ from resources.models import (
     RecommendationEvidence,
     Study,
     StudyAuthor,
+    StudyDesign,
     StudyLearnerLevel,
     StudyReference,
     Topic,
@@ -402,6 +403,40 @@ class InterventionStudyLinkSerializer(serializers.ModelSerializer):
         fields = ["study", "what_it_found", "direction"]
 
 
+class DesignCountSerializer(serializers.Serializer):
+    design = serializers.ChoiceField(
+        choices=Study._meta.get_field("design").choices,
+        allow_blank=True,
+        help_text="The study design; empty where the study does not report it.",
+    )
+    studies = serializers.IntegerField(min_value=1)
+    appraised = serializers.IntegerField(min_value=0, help_text="How many a curator appraised.")
+
+
+class EvidenceCountsSerializer(serializers.Serializer):
+    studies = serializers.IntegerField(min_value=0, help_text="Published studies behind it.")
+    appraised = serializers.IntegerField(min_value=0, help_text="How many a curator appraised.")
+    designs = DesignCountSerializer(many=True, help_text="The studies counted by design.")
+
+
+def evidence_counts(intervention) -> dict:
+    """From `evidence_counts` (`for_list()`) or, on a single record, its `published_links`."""
+    if hasattr(intervention, "evidence_counts"):
+        counts = intervention.evidence_counts
+    else:
+        counts = evidence_summary.count_links(intervention.published_links)
+    order = {value: index for index, value in enumerate(StudyDesign.values)}
+    designs = sorted(counts, key=lambda design: order.get(design, len(order)))
+    return {
+        "studies": sum(studies for studies, _ in counts.values()),
+        "appraised": sum(appraised for _, appraised in counts.values()),
+        "designs": [
+            {"design": design, "studies": counts[design][0], "appraised": counts[design][1]}
+            for design in designs
+        ],
+    }
+
+
 class InterventionSerializer(ModelRulesSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:intervention-detail", lookup_field="slug"
@@ -412,6 +447,9 @@ class InterventionSerializer(ModelRulesSerializer):
         many=True,
         read_only=True,
         help_text="The published studies behind it, each with what it found.",
+    )
+    evidence = serializers.SerializerMethodField(
+        help_text="How many published studies stand behind the rating, by design."
     )
     recommendations = RecommendationSummarySerializer(
         source="published_recommendations", many=True, read_only=True
@@ -444,6 +482,7 @@ class InterventionSerializer(ModelRulesSerializer):
             "computed_rating_reasons",
             "rating_override",
             "rating_override_justification",
+            "evidence",
             "studies",
             "recommendations",
             "status",
@@ -458,8 +497,24 @@ class InterventionSerializer(ModelRulesSerializer):
         ]
         extra_kwargs = {"slug": {"validators": []}}
 
+    @extend_schema_field(EvidenceCountsSerializer)
+    def get_evidence(self, obj) -> dict:
+        return evidence_counts(obj)
+
     def after_save(self, instance):
         rating.refresh_rating(instance)
+
+
+class InterventionListSerializer(InterventionSerializer):
+    """A page of interventions: the evidence counts without every linked study.
+
+    Interventions gather hundreds of studies at scale; the record's own URL lists them.
+    """
+
+    studies = None
+
+    class Meta(InterventionSerializer.Meta):
+        fields = [name for name in InterventionSerializer.Meta.fields if name != "studies"]
 
 
 # Recommendations ----------------------------------------------------------------------

@@ -103,6 +103,16 @@ class InterventionViewSet(PublicViewSet):
     serializer_class = serializers.InterventionSerializer
     filterset_class = InterventionFilterSet
 
+    def get_queryset(self):
+        if self.action == "list":  # counts by design, not every linked study
+            return self.queryset.for_api_list().published()
+        return super().get_queryset()
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.InterventionListSerializer
+        return super().get_serializer_class()
+
 
 class RecommendationViewSet(PublicViewSet):
     """Recommendations, with their strength, certainty and the evidence behind them."""

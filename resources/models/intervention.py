@@ -2,15 +2,75 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, When
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .base import Publishable, PublishableQuerySet, SlugManager
-from .choices import Direction, EvidenceRating, InterventionType, Setting
+from .choices import AppraisalStatus, Direction, EvidenceRating, InterventionType, Setting
 
 
 class InterventionQuerySet(PublishableQuerySet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._with_evidence_counts = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_evidence_counts = self._with_evidence_counts
+        return clone
+
+    def _fetch_all(self):
+        fetched = self._result_cache is not None
+        super()._fetch_all()
+        if self._with_evidence_counts and not fetched and self._iterable_class is ModelIterable:
+            self._attach_evidence_counts(self._result_cache)
+
+    def with_evidence_counts(self):
+        """Each intervention's published studies counted by design, as `evidence_counts`.
+
+        One GROUP BY query for the interventions fetched (a page of cards), run when they
+        are fetched, like a prefetch: a card needs the counts, not hundreds of studies.
+        """
+        clone = self._chain()
+        clone._with_evidence_counts = True
+        return clone
+
+    def _attach_evidence_counts(self, interventions) -> None:
+        """Set `evidence_counts` ({design: (studies, appraised)}) and the card's
+        `evidence_summary` (worded by `resources.evidence_summary`) on each intervention.
+
+        Published studies only; the study is checked with EXISTS rather than an IN list, which
+        SQLite would probe against the link table's (intervention, study) index pair by pair.
+        """
+        from resources.evidence_summary import summarise_counts
+
+        from .study import Study
+
+        if not interventions:
+            return
+        rows = (
+            InterventionStudy.objects.filter(
+                Exists(Study.objects.published().filter(pk=OuterRef("study_id"))),
+                intervention_id__in=[intervention.pk for intervention in interventions],
+            )
+            .values_list("intervention_id", "study__design")
+            .annotate(
+                studies=Count("pk"),
+                appraised=Count("pk", filter=Q(study__appraisal_status=AppraisalStatus.APPRAISED)),
+            )
+            .order_by()
+        )
+        counts = {intervention.pk: {} for intervention in interventions}
+        for pk, design, studies, appraised in rows:
+            counts[pk][design] = (studies, appraised)
+        for intervention in interventions:
+            intervention.evidence_counts = counts[intervention.pk]
+            intervention.evidence_summary = summarise_counts(
+                intervention.rating, counts[intervention.pk]
+            )
+
     def with_published_links(self):
         """Each intervention's links to published studies, as `published_links`."""
         from .study import Study
@@ -34,8 +94,20 @@ class InterventionQuerySet(PublishableQuerySet):
         )
 
     def for_list(self):
-        """What a card needs: the rating's studies by design, and the topics."""
-        return self.with_published_links().with_published_topics()
+        """What a card needs: the rating's studies counted by design, and the topics."""
+        return self.with_evidence_counts().with_published_topics()
+
+    def for_api_list(self):
+        """A page of the API list: a card's data and the published recommendations."""
+        from .recommendation import Recommendation
+
+        return self.for_list().prefetch_related(
+            models.Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.published(),
+                to_attr="published_recommendations",
+            )
+        )
 
     def for_detail(self):
         """What the intervention page needs, in a fixed number of queries."""

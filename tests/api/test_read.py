@@ -81,6 +81,35 @@ def test_an_intervention_shows_its_rating_with_reasons_and_its_studies(api):
     assert body["studies"][0]["what_it_found"] == link.what_it_found
 
 
+def test_the_intervention_list_counts_published_studies_by_design_without_listing_them(api):
+    intervention = InterventionFactory(slug="practice")
+    for study in [
+        StudyFactory(design="qualitative", appraised=True),
+        StudyFactory(design="qualitative"),
+        StudyFactory(design="cohort"),
+        StudyFactory(design="cohort", status=DRAFT, appraised=True),
+    ]:
+        InterventionStudyFactory(intervention=intervention, study=study)
+
+    listed = api.get("/api/v1/interventions/").json()["results"][0]
+    record = api.get("/api/v1/interventions/practice/").json()
+
+    assert "studies" not in listed
+    assert (
+        listed["evidence"]
+        == record["evidence"]
+        == {
+            "studies": 3,
+            "appraised": 1,
+            "designs": [
+                {"design": "cohort", "studies": 1, "appraised": 0},
+                {"design": "qualitative", "studies": 2, "appraised": 1},
+            ],
+        }
+    )
+    assert len(record["studies"]) == 3
+
+
 def test_a_recommendation_shows_its_evidence(api):
     evidence = RecommendationEvidenceFactory(recommendation__slug="offer-mentoring")
     body = api.get("/api/v1/recommendations/offer-mentoring/").json()
