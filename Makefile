@@ -18,7 +18,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 \
 
 BACKUP ?= backups/library-$(shell date +%Y%m%d-%H%M%S).json
 
-.PHONY: run test lint format migrate seed browser check-python clean backup restore bench lock audit
+.PHONY: run test lint format migrate seed browser check-python clean backup restore bench loadtest lock audit
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -93,6 +93,12 @@ bench: $(VENV)/.installed-test
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
 	fi
 	$(BIN)/python tests/benchmarks/bench.py $(BENCH_ARGS)
+
+# Not part of `make test`: 64 connections for 60 s through gunicorn (production settings,
+# 4 workers); fails on any non-2xx answer or socket error. Figures: tests/benchmarks/loadtest.json.
+loadtest: $(VENV)/.installed-test
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python tests/benchmarks/loadtest.py $(LOADTEST_ARGS)
 
 # Portable JSON with natural keys, on SQLite and PostgreSQL alike. Restore into an empty,
 # migrated database: `make restore BACKUP=backups/library-....json`.

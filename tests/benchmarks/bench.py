@@ -181,7 +181,7 @@ def wait_until_idle(base: str) -> None:
 
 
 @contextlib.contextmanager
-def server(url: str, cache: bool):
+def server(url: str, cache: bool, workers: int = 2):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_file = open(f"/tmp/bench-gunicorn-{port}.log", "w")  # noqa: SIM115
@@ -189,7 +189,7 @@ def server(url: str, cache: bool):
         [
             str(Path(PYTHON).parent / "gunicorn"),
             "library.wsgi:application",
-            "--workers=2",
+            f"--workers={workers}",
             f"--bind=127.0.0.1:{port}",
             "--timeout=120",
         ],
