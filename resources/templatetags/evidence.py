@@ -11,7 +11,7 @@ METER_STEPS = len(EvidenceRating) - 1
 
 @register.filter
 def evidence_summary(intervention):
-    """Needs `published_links`, from `Intervention.objects.for_detail()` or `with_published_links()`."""
+    """Needs `published_links`: from `for_detail()` or `with_published_links()`."""
     return summarise(intervention.rating, intervention.published_links)
 
 
