@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",  # ETag from the body; 304 on a match
+    "library.page_cache.PageCacheMiddleware",  # anonymous hits skip everything below
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -189,7 +191,12 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # several deployments (or test runs) may share one Redis
+            "KEY_PREFIX": env_str("DJANGO_CACHE_KEY_PREFIX", "library"),
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -200,6 +207,11 @@ CACHES = {
 if not env_bool("DJANGO_CACHE", default=True):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 BENCHMARK_CEILING = env_bool("DJANGO_BENCHMARK_CEILING", default=False)
+
+# Whole public pages for anonymous readers (library.page_cache), stale at once on any
+# publish or edit. On by default only with Redis: the local-memory cache is per process,
+# so another worker would not learn of a change. Off with DJANGO_CACHE=0 (a dummy cache).
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 10 * 60 if REDIS_URL else 0)
 
 LOGIN_URL = "admin:login"
 

@@ -27,6 +27,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from library.page_cache import bump_generation
 from resources import integrity, rating, search, workflow
 from resources.importers import ImportFileError, parse_file
 from resources.importers import crossref as crossref_lookup
@@ -118,7 +119,28 @@ EDITORIAL_FIELDSET = (
 )
 
 
-class EditorialMixin:
+class InvalidatesPagesMixin:
+    """Every save and delete in the admin makes the cached public pages stale.
+
+    save_model is the one hook every save passes through, the change form's and a
+    revert from the history alike; the pages are bumped again when the transaction
+    commits, after the inlines are saved.
+    """
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        bump_generation()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump_generation()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        bump_generation()
+
+
+class EditorialMixin(InvalidatesPagesMixin):
     """What the admins of the four publishable models share: the editorial workflow.
 
     Actions offered only to users allowed to take them, a status choice limited to the
@@ -215,7 +237,7 @@ class EditorialMixin:
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
+class SourceDocumentAdmin(InvalidatesPagesMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "kind", "file_name", "created_at"]
     list_filter = ["kind"]
     search_fields = ["title", "slug", "file_name"]
@@ -224,7 +246,7 @@ class SourceDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(InvalidatesPagesMixin, admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 

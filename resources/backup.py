@@ -5,6 +5,8 @@ from io import StringIO
 from django.core.management import call_command
 from django.db import transaction
 
+from library.page_cache import bump_generation
+
 # Rebuilt by `migrate` (content types, permissions) or by the app (the search index),
 # or worthless after a restore (sessions).
 EXCLUDED = [
@@ -38,3 +40,4 @@ def restore(path: str) -> None:
     call_command("loaddata", path, verbosity=0)
     refresh_all_ratings()
     reindex_all()
+    bump_generation()

@@ -24,6 +24,7 @@ from typing import Protocol
 
 from django.db import models, transaction
 
+from library.page_cache import bump_generation
 from resources.models import (
     AppraisalStatus,
     AppraisalTool,
@@ -715,6 +716,7 @@ def generate(
         refresh_all_ratings()
         progress.stage("search index", 0)
         reindex_all()
+        bump_generation()
     return CorpusReport(counts)
 
 

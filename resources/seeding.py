@@ -9,6 +9,7 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from library.page_cache import bump_generation
 from resources.rating import refresh_all_ratings
 from resources.search import reindex_all
 
@@ -90,4 +91,5 @@ def load_seed(files: list[Path] | None = None) -> SeedReport:
         _load_file(path, report)
     refresh_all_ratings()
     reindex_all()
+    bump_generation()
     return report

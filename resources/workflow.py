@@ -18,6 +18,7 @@ call it, and it refreshes what the change affects (ratings, the search index).
 
 from django.db import transaction
 
+from library.page_cache import bump_generation
 from resources import rating, search
 from resources.models import (
     EditorialStatus,
@@ -125,7 +126,7 @@ def transition(obj, target: EditorialStatus, user) -> bool:
 
 
 def after_status_change(objects: list) -> None:
-    """What a status change affects elsewhere: evidence ratings and the search index."""
+    """What a status change affects elsewhere: ratings, the search index, cached pages."""
     studies = [obj for obj in objects if isinstance(obj, Study)]
     interventions = {obj.pk: obj for obj in objects if isinstance(obj, Intervention)}
     if studies:
@@ -135,3 +136,4 @@ def after_status_change(objects: list) -> None:
         rating.refresh_rating(intervention)
     for obj in objects:
         search.reindex(obj)
+    bump_generation()

@@ -11,6 +11,14 @@ def admin_without_second_factor(settings):
     settings.ADMIN_REQUIRES_OTP = False
 
 
+@pytest.fixture(autouse=True)
+def page_cache_off(settings):
+    """Pages are rendered afresh in every test, so that query counts stay honest and data
+    made by factories (which do not invalidate) shows; tests/test_page_cache.py turns the
+    page cache on."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def fast_passwords(settings):
     """Real sign-ins hash passwords; a fast hasher keeps tests that sign in many times quick."""

@@ -7,6 +7,8 @@ from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
+from resources.models import PublishableQuerySet
+
 pytestmark = pytest.mark.django_db
 
 
@@ -53,3 +55,20 @@ def test_unknown_api_address_is_a_json_404(client):
     response = client.get("/api/v1/no-such-collection/")
     assert response.status_code == 404
     assert response.json()["errors"]["detail"] == ["Not found."]
+
+
+def test_an_unexpected_error_shows_the_sites_page_with_its_request_id_and_no_traceback(client):
+    with mock.patch.object(PublishableQuerySet, "published", side_effect=RuntimeError("boom")):
+        response = client.get("/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert f"Reference for the team: {response['X-Request-ID']}" in body
+    assert "boom" not in body
+    assert "Traceback" not in body
+
+
+def test_an_unexpected_api_error_stays_json(client):
+    with mock.patch.object(PublishableQuerySet, "published", side_effect=RuntimeError("boom")):
+        response = client.get("/api/v1/topics/")
+    assert response.status_code == 500
+    assert response.json()["request_id"] == response["X-Request-ID"]

@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
+from library.page_cache import bump_generation
 from resources import evidence_summary, rating, search, workflow
 from resources.models import (
     Country,
@@ -129,6 +130,7 @@ class ModelRulesSerializer(HtmlUrlMixin, serializers.ModelSerializer):
         if target_status and target_status != instance.status:
             self.move_to(instance, target_status)
         search.reindex(instance)  # the search index follows every write, as in the admin
+        bump_generation()  # and so do the cached pages
         self.instance = instance
         return instance
 

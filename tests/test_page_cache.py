@@ -1,0 +1,177 @@
+"""Anonymous readers get whole pages from the cache until anything is published or changed.
+
+The page cache is off in other tests (tests/conftest.py); here it is on, over a cache
+emptied for each test. Records made with factories do not invalidate the cache, so a
+test that changes data behind its back shows whether a page came from the cache.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from library.page_cache import bump_generation
+from resources import workflow
+from resources.models import EditorialStatus, Study, Topic
+from resources.search import reindex_all
+from tests.factories import StudyFactory, TopicFactory
+from tests.test_admin import admin_url, form_data
+
+pytestmark = pytest.mark.django_db
+
+TOPICS = reverse("resources:topic-list")
+STUDIES = reverse("resources:study-list")
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def reader():
+    """An anonymous reader with a browser of their own (not the signed-in `client`)."""
+    return Client()
+
+
+def test_a_second_anonymous_visit_is_served_without_a_query(reader, django_assert_num_queries):
+    TopicFactory(name="Mentorship")
+    first = reader.get(TOPICS)
+    with django_assert_num_queries(0):
+        second = reader.get(TOPICS)
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
+def test_a_cached_page_hides_changes_until_the_library_moves_on(reader):
+    reader.get(TOPICS)
+    TopicFactory(name="Simulation")  # a factory writes behind the cache's back
+    assert b"Simulation" not in reader.get(TOPICS).content
+    bump_generation()
+    assert b"Simulation" in reader.get(TOPICS).content
+
+
+def test_a_signed_in_curator_is_never_served_a_cached_page(reader, curator_client):
+    reader.get(TOPICS)
+    TopicFactory(name="Simulation")
+    assert b"Simulation" in curator_client.get(TOPICS).content
+
+
+def test_a_signed_in_curators_page_is_never_cached_for_others(reader, curator_client):
+    curator_client.get(TOPICS)
+    TopicFactory(name="Simulation")
+    assert b"Simulation" in reader.get(TOPICS).content
+
+
+def test_a_request_with_an_authorization_header_bypasses_the_cache(reader):
+    reader.get(TOPICS)
+    TopicFactory(name="Simulation")
+    assert b"Simulation" in reader.get(TOPICS, HTTP_AUTHORIZATION="Token abc").content
+
+
+def test_publishing_through_the_workflow_shows_at_once_on_a_cached_list(reader, editor):
+    draft = TopicFactory(name="Simulation", status=EditorialStatus.DRAFT, published_at=None)
+    assert b"Simulation" not in reader.get(TOPICS).content
+    workflow.transition(draft, EditorialStatus.PUBLISHED, editor)
+    assert b"Simulation" in reader.get(TOPICS).content
+
+
+def test_an_edit_in_the_admin_shows_at_once_on_a_cached_page(reader, curator_client):
+    topic = TopicFactory(name="Mentorship")
+    assert b"Mentorship" in reader.get(TOPICS).content
+    url = admin_url(Topic, "change", topic.pk)
+    response = curator_client.post(url, form_data(curator_client.get(url), name="Peer tutoring"))
+    assert response.status_code == 302
+    page = reader.get(TOPICS).content
+    assert b"Peer tutoring" in page
+    assert b"Mentorship" not in page
+
+
+def test_a_deletion_in_the_admin_shows_at_once_on_a_cached_page(reader, admin_client):
+    study = StudyFactory(title="A study soon withdrawn")
+    assert b"A study soon withdrawn" in reader.get(STUDIES).content
+    response = admin_client.post(admin_url(Study, "delete", study.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert b"A study soon withdrawn" not in reader.get(STUDIES).content
+
+
+def test_an_edit_through_the_api_shows_at_once_on_a_cached_page(reader, editor):
+    from rest_framework.test import APIClient
+
+    from resources.models import ApiToken
+
+    topic = TopicFactory(name="Mentorship", slug="mentorship")
+    assert b"Mentorship" in reader.get(TOPICS).content
+    _, key = ApiToken.issue(editor, "script", read_only=False)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = api.patch(f"/api/v1/topics/{topic.slug}/", {"name": "Peer tutoring"}, format="json")
+    assert response.status_code == 200
+    assert b"Peer tutoring" in reader.get(TOPICS).content
+
+
+def test_the_htmx_partial_and_the_full_page_are_cached_apart(reader, django_assert_num_queries):
+    StudyFactory(title="Students teach the dean")
+    full = reader.get(STUDIES).content
+    partial = reader.get(STUDIES, HTTP_HX_REQUEST="true").content
+    assert b"<html" in full
+    assert b"<html" not in partial
+    with django_assert_num_queries(0):
+        assert reader.get(STUDIES).content == full
+        assert reader.get(STUDIES, HTTP_HX_REQUEST="true").content == partial
+
+
+def test_the_query_string_is_part_of_the_key(reader):
+    StudyFactory(title="Students teach the dean")
+    StudyFactory(title="Simulated wards at night")
+    reindex_all()
+    assert b"Simulated wards" not in reader.get(STUDIES, {"q": "dean"}).content
+    assert b"Simulated wards" in reader.get(STUDIES, {"q": "wards"}).content
+
+
+def test_a_cached_page_has_a_fresh_request_id_and_the_security_headers(reader):
+    first = reader.get(TOPICS)
+    cached = reader.get(TOPICS, HTTP_X_REQUEST_ID="reader-report-0042")
+    assert cached["X-Request-ID"] == "reader-report-0042"
+    assert reader.get(TOPICS)["X-Request-ID"] not in {first["X-Request-ID"], "reader-report-0042"}
+    for header in [
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ]:
+        assert cached[header] == first[header]
+
+
+def test_a_not_found_page_is_not_cached(reader):
+    missing = reverse("resources:study-detail", args=["later"])
+    assert reader.get(missing).status_code == 404
+    StudyFactory(slug="later")
+    assert reader.get(missing).status_code == 200
+
+
+def test_the_admin_and_the_api_are_not_cached_here(reader):
+    assert reader.get("/api/v1/topics/").json()["count"] == 0
+    TopicFactory()
+    assert reader.get("/api/v1/topics/").json()["count"] == 1
+
+
+def test_a_page_revalidated_with_its_etag_is_not_sent_again(reader):
+    TopicFactory(name="Mentorship")
+    etag = reader.get(TOPICS)["ETag"]
+    response = reader.get(TOPICS, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_a_changed_page_has_a_new_etag(reader):
+    etag = reader.get(TOPICS)["ETag"]
+    TopicFactory(name="Mentorship")
+    bump_generation()
+    response = reader.get(TOPICS, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert response["ETag"] != etag
