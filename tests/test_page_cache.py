@@ -5,10 +5,14 @@ emptied for each test. Records made with factories do not invalidate the cache, 
 test that changes data behind its back shows whether a page came from the cache.
 """
 
+import re
+
 import pytest
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.template import RequestContext, Template
 from django.test import Client
-from django.urls import reverse
+from django.urls import path, reverse
 
 from library.page_cache import bump_generation
 from resources import workflow
@@ -175,3 +179,20 @@ def test_a_changed_page_has_a_new_etag(reader):
     response = reader.get(TOPICS, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert response["ETag"] != etag
+
+
+def page_using_a_nonce(request):
+    template = Template('<!doctype html><script nonce="{{ csp_nonce }}"></script>')
+    return HttpResponse(template.render(RequestContext(request)))
+
+
+urlpatterns = [path("with-nonce/", page_using_a_nonce)]
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_that_uses_the_csp_nonce_is_never_replayed_from_the_cache(reader):
+    first = reader.get("/with-nonce/")
+    second = reader.get("/with-nonce/")
+    nonces = [re.search(r'nonce="([^"]+)"', r.content.decode()).group(1) for r in (first, second)]
+    assert nonces[0] != nonces[1]
+    assert f"'nonce-{nonces[1]}'" in second["Content-Security-Policy"]
