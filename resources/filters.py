@@ -7,7 +7,7 @@ through subqueries so that a study matching twice is still listed once.
 
 import django_filters
 from django import forms
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from resources import search
 from resources.models import (
@@ -78,6 +78,15 @@ class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Unknown values (no year, no citation count) sort last either way, on every database."""
+
+    def get_ordering_value(self, param):
+        name = super().get_ordering_value(param)
+        field = F(name.removeprefix("-"))
+        return field.desc(nulls_last=True) if name.startswith("-") else field.asc(nulls_last=True)
+
+
 def _having(queryset, lookup: str, values):
     """Rows related to any of `values` through `lookup`, each row once."""
     if not values:
@@ -123,7 +132,7 @@ class StudyFilterSet(SearchFilterSet):
         choices=KirkpatrickLevel.choices, method="filter_outcome_level", label="Outcome level"
     )
     appraised = BooleanFilter(method="filter_appraised", label="Appraised")
-    sort = django_filters.OrderingFilter(
+    sort = NullsLastOrderingFilter(
         fields=(("year", "year"), ("title", "title"), ("citation_count", "citations")),
         label="Sort",
     )

@@ -271,3 +271,11 @@ def test_filter_form_offers_plain_words_for_country_appraisal_and_sort(visitor):
     assert '<option value="false">Not yet appraised</option>' in content
     assert '<option value="-citations">Most cited first</option>' in content
     assert "id_country_helptext" not in content
+
+
+def test_most_cited_first_puts_studies_without_a_citation_count_last(visitor):
+    StudyFactory(title="Uncounted", citation_count=None)
+    StudyFactory(title="Cited twice", citation_count=2)
+    StudyFactory(title="Cited once", citation_count=1)
+    response = visitor.get("/studies/", {"sort": "-citations"})
+    assert titles(response) == ["Cited twice", "Cited once", "Uncounted"]
