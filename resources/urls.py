@@ -6,7 +6,6 @@ app_name = "resources"
 
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("healthz", pages.healthz, name="healthz"),
     path("about/", pages.about, name="about"),
     path("evidence-map/", pages.evidence_map_page, name="evidence-map"),
     path("interventions/", interventions.intervention_list, name="intervention-list"),

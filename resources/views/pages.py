@@ -1,4 +1,3 @@
-from django.http import HttpResponse
 from django.shortcuts import render
 
 from resources import evidence_map
@@ -65,7 +64,3 @@ def evidence_map_page(request):
 
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain")
-
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
