@@ -7,7 +7,7 @@ from django.db.models.query import ModelIterable
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import Publishable, PublishableQuerySet, SlugManager
+from .base import Publishable, PublishableQuerySet, SlugManager, published_through
 from .choices import AppraisalStatus, Direction, EvidenceRating, InterventionType, Setting
 
 
@@ -73,10 +73,8 @@ class InterventionQuerySet(PublishableQuerySet):
 
     def with_published_links(self):
         """Each intervention's links to published studies, as `published_links`."""
-        from .study import Study
-
         links = (
-            InterventionStudy.objects.filter(study__in=Study.objects.published())
+            InterventionStudy.objects.filter(published_through("study"))
             .select_related("study")
             .order_by("-study__year", "study__title")
         )
@@ -112,10 +110,9 @@ class InterventionQuerySet(PublishableQuerySet):
     def for_detail(self):
         """What the intervention page needs, in a fixed number of queries."""
         from .recommendation import Recommendation
-        from .study import Study
 
         links = (
-            InterventionStudy.objects.filter(study__in=Study.objects.published())
+            InterventionStudy.objects.filter(published_through("study"))
             .select_related("study")
             .prefetch_related("study__outcomes", "study__findings", "study__learner_levels")
             .order_by("-study__year", "study__title")

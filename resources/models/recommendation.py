@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import Publishable, PublishableQuerySet, SlugManager
+from .base import Publishable, PublishableQuerySet, SlugManager, published_through
 from .choices import Audience, Certainty, EvidenceRelation, RecommendationStrength
 
 
@@ -23,11 +23,10 @@ class RecommendationQuerySet(PublishableQuerySet):
 
     def for_detail(self):
         """The studies behind it (published only, each once) and what it concerns."""
-        from .study import Study
         from .topic import Topic
 
         evidence = (
-            RecommendationEvidence.objects.filter(study__in=Study.objects.published())
+            RecommendationEvidence.objects.filter(published_through("study"))
             .select_related("study")
             .order_by("relation", "-study__year", "study__title")
         )

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from resources.doi import doi_url, normalise_doi, validate_doi
 
-from .base import Publishable, PublishableQuerySet, SlugManager
+from .base import Publishable, PublishableQuerySet, SlugManager, published_through
 from .choices import (
     AppraisalStatus,
     AppraisalTool,
@@ -21,8 +21,8 @@ from .choices import (
     RiskOfBias,
     StudyDesign,
 )
-from .intervention import Intervention, InterventionStudy
-from .recommendation import Recommendation, RecommendationEvidence
+from .intervention import InterventionStudy
+from .recommendation import RecommendationEvidence
 from .topic import Topic
 
 EARLIEST_YEAR = 1800
@@ -52,36 +52,31 @@ class StudyQuerySet(PublishableQuerySet):
 
     def for_detail(self):
         """A study page: everything it shows, with linked records limited to published ones."""
-        published_studies = Study.objects.published()
         return self.for_list().prefetch_related(
             "outcomes",
             "findings",
             models.Prefetch(
                 "intervention_links",
-                queryset=InterventionStudy.objects.filter(
-                    intervention__in=Intervention.objects.published()
-                )
+                queryset=InterventionStudy.objects.filter(published_through("intervention"))
                 .select_related("intervention")
                 .order_by("intervention__name"),
             ),
             models.Prefetch(
                 "recommendation_evidence",
-                queryset=RecommendationEvidence.objects.filter(
-                    recommendation__in=Recommendation.objects.published()
-                )
+                queryset=RecommendationEvidence.objects.filter(published_through("recommendation"))
                 .select_related("recommendation")
                 .order_by("relation", "recommendation__title"),
             ),
             models.Prefetch(
                 "reference_links",
-                queryset=StudyReference.objects.filter(cited__in=published_studies)
+                queryset=StudyReference.objects.filter(published_through("cited"))
                 .select_related("cited")
                 .prefetch_related("cited__authors")
                 .order_by("cited__year", "cited__title"),
             ),
             models.Prefetch(
                 "citation_links",
-                queryset=StudyReference.objects.filter(citing__in=published_studies)
+                queryset=StudyReference.objects.filter(published_through("citing"))
                 .select_related("citing")
                 .prefetch_related("citing__authors")
                 .order_by("-citing__year", "citing__title"),
@@ -93,7 +88,20 @@ class StudyManager(SlugManager.from_queryset(StudyQuerySet)):
     pass
 
 
-class CountryManager(models.Manager):
+class CountryQuerySet(models.QuerySet):
+    def with_published_studies(self):
+        """Countries some published study was done in: the studies list's country choices.
+
+        One EXISTS per country, which stops at its first published study, rather than a
+        DISTINCT over every study's countries.
+        """
+        studies = Study.countries.through.objects.filter(
+            published_through("study"), country_id=models.OuterRef("pk")
+        )
+        return self.filter(models.Exists(studies))
+
+
+class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
@@ -220,6 +228,8 @@ class Study(Publishable):
             models.Index(fields=["-citation_count"], name="study_citation_count_idx"),
             # the feed and the home page: newest published first
             models.Index(fields=["status", "-published_at"], name="study_published_idx"),
+            # the studies list in its default order (Meta.ordering), a page without a sort
+            models.Index(fields=["status", "-year", "title"], name="study_list_order_idx"),
         ]
 
     def __str__(self):

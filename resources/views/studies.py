@@ -45,9 +45,7 @@ def study_list(request):
         {
             "topic": Topic.objects.published().values_list("slug", "name"),
             "intervention": Intervention.objects.published().values_list("slug", "name"),
-            "country": Country.objects.filter(studies__in=Study.objects.published())
-            .distinct()
-            .values_list("code", "name"),
+            "country": Country.objects.with_published_studies().values_list("code", "name"),
         },
     )
     form = filterset.form
