@@ -1,13 +1,16 @@
-"""Whole public pages cached for anonymous readers; any content change makes all stale.
+"""Whole public pages and API reads cached for anonymous readers; any change makes all stale.
 
 Most readers are anonymous and read pages that change only when curators publish or edit.
-Such a page is stored whole, keyed by its address, its htmx headers and the library's
-generation number; `bump_generation()` (called explicitly by every write path: the
+Such a page (or an API answer) is stored whole, keyed by its address, the headers it may
+vary on (htmx's; for the API, Accept, which picks JSON or a citation format) and the
+library's generation number; `bump_generation()` (called explicitly by every write path: the
 workflow, the admin, the API, seeding, restoring a backup, generating a corpus) moves
 the number on, so every stored page is stale at once.
 
 The middleware sits early, so an anonymous hit skips sessions, authentication and CSRF:
-it decides from the request's cookies and Authorization header, never from the user.
+it decides from the request's cookies and Authorization header, never from the user. An
+API hit also skips the anonymous rate limit, which is there to spare the server work that
+a hit does not cost. Requests with a token are never cached.
 It stores the response as the inner middlewares left it (with its Content-Security-Policy
 and X-Frame-Options), before the outer ones add the request id and the other security
 headers, which every hit therefore gets afresh.
@@ -23,13 +26,16 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.http import split_header_value
 
 GENERATION_KEY = "library:generation"
-UNCACHED_PREFIXES = ("/admin/", "/api/", "/healthz", "/readyz", "/benchmark/", "/static/")
-# The request headers a page may vary on; all of them are in the key.
-KEYED_HEADERS = ("HX-Request", "HX-History-Restore-Request")
-HARMLESS_VARY = {"cookie", "accept-encoding", *(h.lower() for h in KEYED_HEADERS)}
+UNCACHED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/benchmark/", "/static/")
+API_PREFIX = "/api/"
+# The request headers an answer may vary on; all of them are in the key.
+PAGE_HEADERS = ("HX-Request", "HX-History-Restore-Request")
+API_HEADERS = ("Accept",)
+ALWAYS_HARMLESS_VARY = {"cookie", "accept-encoding"}
 
 
 def current_generation() -> int:
@@ -70,30 +76,46 @@ def _may_use_cache(request) -> bool:
     )
 
 
+def _keyed_headers(request) -> tuple[str, ...]:
+    return API_HEADERS if request.path.startswith(API_PREFIX) else PAGE_HEADERS
+
+
 def _may_store(request, response) -> bool:
     vary = {value.lower() for value in split_header_value(response.get("Vary", ""))}
+    harmless_vary = ALWAYS_HARMLESS_VARY | {h.lower() for h in _keyed_headers(request)}
     cache_control = response.get("Cache-Control", "").lower()
+    content_type = "application/json" if request.path.startswith(API_PREFIX) else "text/html"
     return (
         request.method == "GET"
         and response.status_code == 200
         and not response.streaming
-        and response.get("Content-Type", "").startswith("text/html")
+        and response.get("Content-Type", "").startswith(content_type)
         and not response.cookies
         and "'nonce-" not in response.get("Content-Security-Policy", "")
         and "private" not in cache_control
         and "no-store" not in cache_control
-        and vary <= HARMLESS_VARY
+        and vary <= harmless_vary
     )
 
 
 def page_key(request) -> str:
-    parts = [request.build_absolute_uri(), *(request.headers.get(h, "") for h in KEYED_HEADERS)]
+    headers = _keyed_headers(request)
+    parts = [request.build_absolute_uri(), *(f"{h}: {request.headers.get(h, '')}" for h in headers)]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"page:{current_generation()}:{digest}"
 
 
+def _bytes_and_headers(response) -> HttpResponse:
+    """A plain copy to store: an API response would otherwise pickle its data, model
+    instances and all, and every hit would unpickle them (40 ms for a page of studies)."""
+    stored = HttpResponse(response.content, status=response.status_code)
+    for header, value in response.items():
+        stored[header] = value
+    return stored
+
+
 class PageCacheMiddleware:
-    """Serve anonymous GET and HEAD requests for public pages from the cache."""
+    """Serve anonymous GET and HEAD requests for public pages and the API from the cache."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -106,5 +128,5 @@ class PageCacheMiddleware:
             return cached
         response = self.get_response(request)
         if _may_store(request, response):
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            cache.set(key, _bytes_and_headers(response), settings.PAGE_CACHE_SECONDS)
         return response

@@ -14,7 +14,7 @@ from django.template import RequestContext, Template
 from django.test import Client
 from django.urls import path, reverse
 
-from library.page_cache import bump_generation
+from library.page_cache import bump_generation, page_key
 from resources import workflow
 from resources.models import EditorialStatus, Study, Topic
 from resources.search import reindex_all
@@ -158,10 +158,52 @@ def test_a_not_found_page_is_not_cached(reader):
     assert reader.get(missing).status_code == 200
 
 
-def test_the_admin_and_the_api_are_not_cached_here(reader):
-    assert reader.get("/api/v1/topics/").json()["count"] == 0
+def test_the_admin_is_not_cached(admin_client):
+    url = reverse("admin:resources_topic_changelist")
+    assert b"Simulation" not in admin_client.get(url).content
+    TopicFactory(name="Simulation")
+    assert b"Simulation" in admin_client.get(url).content
+
+
+API_TOPICS = "/api/v1/topics/"
+
+
+def test_an_anonymous_api_read_is_served_from_the_cache(reader, django_assert_num_queries):
     TopicFactory()
-    assert reader.get("/api/v1/topics/").json()["count"] == 1
+    first = reader.get(API_TOPICS)
+    with django_assert_num_queries(0):
+        second = reader.get(API_TOPICS)
+    assert second.json() == first.json() == {**first.json(), "count": 1}
+    assert second["ETag"] == first["ETag"]
+
+
+def test_a_cached_api_read_is_stale_once_the_library_moves_on(reader):
+    assert reader.get(API_TOPICS).json()["count"] == 0
+    TopicFactory()
+    assert reader.get(API_TOPICS).json()["count"] == 0
+    bump_generation()
+    assert reader.get(API_TOPICS).json()["count"] == 1
+
+
+def test_api_reads_asking_for_different_formats_are_cached_apart(reader):
+    reader.get(API_TOPICS, HTTP_ACCEPT="application/json")
+    TopicFactory(name="Simulation")
+    browsable = reader.get(API_TOPICS, HTTP_ACCEPT="text/html")
+    assert browsable["Content-Type"].startswith("text/html")
+    assert b"Simulation" in browsable.content
+
+
+def test_an_api_read_with_a_token_bypasses_the_cache(reader):
+    reader.get(API_TOPICS)
+    TopicFactory()
+    assert reader.get(API_TOPICS, HTTP_AUTHORIZATION="Token abc").status_code == 401
+    assert reader.get(API_TOPICS).json()["count"] == 0
+
+
+def test_a_cached_api_read_revalidated_with_its_etag_is_not_sent_again(reader):
+    etag = reader.get(API_TOPICS)["ETag"]
+    response = reader.get(API_TOPICS, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
 
 
 def test_a_page_revalidated_with_its_etag_is_not_sent_again(reader):
@@ -196,3 +238,12 @@ def test_a_page_that_uses_the_csp_nonce_is_never_replayed_from_the_cache(reader)
     nonces = [re.search(r'nonce="([^"]+)"', r.content.decode()).group(1) for r in (first, second)]
     assert nonces[0] != nonces[1]
     assert f"'nonce-{nonces[1]}'" in second["Content-Security-Policy"]
+
+
+def test_a_stored_api_answer_keeps_its_bytes_and_headers_but_not_the_records(reader, rf):
+    StudyFactory()
+    first = reader.get("/api/v1/studies/")
+    stored = cache.get(page_key(rf.get("/api/v1/studies/")))
+    assert stored.content == first.content
+    assert stored["ETag"] == first["ETag"]
+    assert not hasattr(stored, "data")  # the serializer's output, with its model instances
