@@ -217,6 +217,18 @@ def test_intervention_page_links_published_studies_with_their_outcome_levels(vis
     assert "Not yet appraised" in html
 
 
+def test_intervention_page_shows_the_newest_studies_and_links_to_all_of_them(visitor, monkeypatch):
+    monkeypatch.setattr("resources.views.interventions.EVIDENCE_TABLE_SIZE", 2)
+    intervention = InterventionFactory(slug="reverse-mentoring")
+    for year in (2019, 2021, 2020):
+        InterventionStudyFactory(intervention=intervention, study__year=year)
+    response = visitor.get(intervention.get_absolute_url())
+    assert [link.study.year for link in response.context["links"]] == [2021, 2020]
+    html = response.content.decode()
+    assert "The newest 2 of 3 studies" in html
+    assert 'href="/studies/?intervention=reverse-mentoring">See all 3 in the studies list' in html
+
+
 def test_intervention_page_shows_an_override_with_its_justification_and_the_rules_result(
     visitor, library
 ):

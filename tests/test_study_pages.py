@@ -10,6 +10,7 @@ import pytest
 from resources.models import AppraisalStatus, Country, EditorialStatus, LearnerLevel
 from tests.factories import (
     FindingFactory,
+    InterventionFactory,
     InterventionStudyFactory,
     OutcomeFactory,
     RecommendationEvidenceFactory,
@@ -271,6 +272,14 @@ def test_filter_form_offers_plain_words_for_country_appraisal_and_sort(visitor):
     assert '<option value="false">Not yet appraised</option>' in content
     assert '<option value="-citations">Most cited first</option>' in content
     assert "id_country_helptext" not in content
+
+
+def test_the_intervention_pick_list_names_each_intervention_and_keeps_the_choice(visitor):
+    InterventionFactory(name="Peer <collectives>", slug="peer-collectives")
+    InterventionFactory(name="Reverse mentoring", slug="reverse-mentoring")
+    content = visitor.get("/studies/", {"intervention": "reverse-mentoring"}).content.decode()
+    assert '<option value="peer-collectives">Peer &lt;collectives&gt;</option>' in content
+    assert '<option value="reverse-mentoring" selected>Reverse mentoring</option>' in content
 
 
 def test_most_cited_first_puts_studies_without_a_citation_count_last(visitor):

@@ -107,8 +107,25 @@ class InterventionQuerySet(PublishableQuerySet):
             )
         )
 
+    def for_page(self):
+        """The intervention page, but its evidence table (`Intervention.evidence_table`):
+        the studies counted by design, the topics and the published recommendations."""
+        from .recommendation import Recommendation
+
+        return (
+            self.with_evidence_counts()
+            .with_published_topics()
+            .prefetch_related(
+                models.Prefetch(
+                    "recommendations",
+                    queryset=Recommendation.objects.published(),
+                    to_attr="published_recommendations",
+                )
+            )
+        )
+
     def for_detail(self):
-        """What the intervention page needs, in a fixed number of queries."""
+        """The API's intervention: every published study link, in a fixed number of queries."""
         from .recommendation import Recommendation
 
         links = (
@@ -207,6 +224,19 @@ class Intervention(Publishable):
     @property
     def is_overridden(self) -> bool:
         return bool(self.rating_override)
+
+    def evidence_table(self, limit: int) -> list["InterventionStudy"]:
+        """The newest `limit` links to published studies, with what the page's table shows.
+
+        An intervention may rest on hundreds of studies; the page shows the newest and
+        links to the studies list, filtered to this intervention, for the rest.
+        """
+        return list(
+            self.study_links.filter(published_through("study"))
+            .select_related("study")
+            .prefetch_related("study__outcomes", "study__findings", "study__learner_levels")
+            .order_by("-study__year", "study__title")[:limit]
+        )
 
     @property
     def implementation_step_list(self) -> list[str]:

@@ -1,4 +1,6 @@
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from resources.filters import InterventionFilterSet
 from resources.models import Intervention, Topic
@@ -18,16 +20,26 @@ def intervention_list(request):
     )
 
 
+# The page's evidence table and related list stay a page long, however large the library.
+EVIDENCE_TABLE_SIZE = 25
+RELATED_SIZE = 12
+
+
 def intervention_detail(request, slug):
-    intervention = get_object_or_404(Intervention.objects.published().for_detail(), slug=slug)
+    intervention = get_object_or_404(Intervention.objects.published().for_page(), slug=slug)
     topic_ids = [topic.pk for topic in intervention.published_topics]
     related = (
         Intervention.objects.published()
         .filter(pk__in=Intervention.objects.filter(topics__in=topic_ids).values("pk"))
         .exclude(pk=intervention.pk)
+        .order_by("name")[:RELATED_SIZE]
     )
-    return render(
-        request,
-        "resources/intervention_detail.html",
-        {"intervention": intervention, "related": related},
-    )
+    all_studies = reverse("resources:study-list") + "?" + urlencode({"intervention": slug})
+    context = {
+        "intervention": intervention,
+        "summary": intervention.evidence_summary,
+        "links": intervention.evidence_table(EVIDENCE_TABLE_SIZE),
+        "all_studies_url": all_studies,
+        "related": related,
+    }
+    return render(request, "resources/intervention_detail.html", context)

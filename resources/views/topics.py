@@ -15,7 +15,7 @@ def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
     sections = {
         "interventions": Intervention.objects.published().for_list().order_by("-published_at"),
-        "studies": Study.objects.published().order_by("-year", "-published_at", "title"),
+        "studies": Study.objects.published(),  # Meta.ordering, which an index serves
         "recommendations": Recommendation.objects.published().order_by("-published_at"),
     }
     context = {"topic": topic}
