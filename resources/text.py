@@ -9,6 +9,7 @@ be http(s), mailto or relative, and every link gets rel="noopener noreferrer nof
 
 import html
 import re
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -38,6 +39,12 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# Rendering is a pure function of the text and costs about a millisecond: a list page of
+# cards would spend most of its time on it. Remembering recent texts is always correct.
+MEMORISED_TEXTS = 4096
+
+
+@lru_cache(maxsize=MEMORISED_TEXTS)
 def render_markdown(text: str) -> SafeString:
     """Curator-written Markdown as HTML that is safe to put in a page."""
     if not text:
@@ -55,6 +62,7 @@ def render_markdown(text: str) -> SafeString:
     return mark_safe(cleaned)
 
 
+@lru_cache(maxsize=MEMORISED_TEXTS)
 def markdown_text(text: str) -> str:
     """The words of curator-written Markdown without its markup, for cards and meta tags.
 
