@@ -507,6 +507,22 @@ class InterventionSerializer(ModelRulesSerializer):
         rating.refresh_rating(instance)
 
 
+class StudyListSerializer(StudySerializer):
+    """A page of studies without their references and citations.
+
+    A study cites and is cited by dozens of others at scale, each with its authors; the
+    study's own URL lists them.
+    """
+
+    references = None
+    cited_by = None
+
+    class Meta(StudySerializer.Meta):
+        fields = [
+            name for name in StudySerializer.Meta.fields if name not in ("references", "cited_by")
+        ]
+
+
 class InterventionListSerializer(InterventionSerializer):
     """A page of interventions: the evidence counts without every linked study.
 

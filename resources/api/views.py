@@ -75,6 +75,16 @@ class StudyViewSet(PublicViewSet):
     serializer_class = serializers.StudySerializer
     filterset_class = StudyFilterSet
 
+    def get_queryset(self):
+        if self.action == "list":  # references and citations are on each study's own URL
+            return self.queryset.for_api_list().published()
+        return super().get_queryset()
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.StudyListSerializer
+        return super().get_serializer_class()
+
     def get_renderers(self):
         renderers = super().get_renderers()
         describing_a_write = getattr(self, "swagger_fake_view", False) and (
@@ -86,8 +96,8 @@ class StudyViewSet(PublicViewSet):
 
     def list(self, request, *args, **kwargs):
         if isinstance(request.accepted_renderer, CitationRenderer):
-            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-            return citations(page)
+            studies = self.queryset.for_list().published()  # what a reference file holds
+            return citations(self.paginate_queryset(self.filter_queryset(studies)))
         return super().list(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):

@@ -52,6 +52,26 @@ class StudyQuerySet(PublishableQuerySet):
 
     def for_detail(self):
         """A study page: everything it shows, with linked records limited to published ones."""
+        return self.for_api_list().prefetch_related(
+            models.Prefetch(
+                "reference_links",
+                queryset=StudyReference.objects.filter(published_through("cited"))
+                .select_related("cited")
+                .prefetch_related("cited__authors")
+                .order_by("cited__year", "cited__title"),
+            ),
+            models.Prefetch(
+                "citation_links",
+                queryset=StudyReference.objects.filter(published_through("citing"))
+                .select_related("citing")
+                .prefetch_related("citing__authors")
+                .order_by("-citing__year", "citing__title"),
+            ),
+        )
+
+    def for_api_list(self):
+        """A page of the API list: a study's record but its references and citations,
+        which each study's own URL lists (dozens of studies, with their authors, a row)."""
         return self.for_list().prefetch_related(
             "outcomes",
             "findings",
@@ -66,20 +86,6 @@ class StudyQuerySet(PublishableQuerySet):
                 queryset=RecommendationEvidence.objects.filter(published_through("recommendation"))
                 .select_related("recommendation")
                 .order_by("relation", "recommendation__title"),
-            ),
-            models.Prefetch(
-                "reference_links",
-                queryset=StudyReference.objects.filter(published_through("cited"))
-                .select_related("cited")
-                .prefetch_related("cited__authors")
-                .order_by("cited__year", "cited__title"),
-            ),
-            models.Prefetch(
-                "citation_links",
-                queryset=StudyReference.objects.filter(published_through("citing"))
-                .select_related("citing")
-                .prefetch_related("citing__authors")
-                .order_by("-citing__year", "citing__title"),
             ),
         )
 

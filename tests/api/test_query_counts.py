@@ -46,9 +46,9 @@ def queries_for(client, django_assert_num_queries, path, expected):
 
 def test_studies(api, library, django_assert_num_queries):
     # count, page, then one each: authors, learner levels, countries, topics, outcomes,
-    # findings, intervention links, recommendation evidence, references (+ their authors),
-    # cited-by (+ their authors); then Last-Modified
-    queries_for(api, django_assert_num_queries, "/api/v1/studies/", 2 + 12 + LAST_MODIFIED)
+    # findings, intervention links, recommendation evidence (references and citations are
+    # on each study's own URL); then Last-Modified
+    queries_for(api, django_assert_num_queries, "/api/v1/studies/", 2 + 8 + LAST_MODIFIED)
 
 
 def test_interventions(api, library, django_assert_num_queries):
@@ -63,7 +63,9 @@ def test_recommendations(api, library, django_assert_num_queries):
 
 
 def test_citation_formats(api, library, django_assert_num_queries):
+    # count, page, then what a reference file holds: authors, learner levels, countries,
+    # topics; then Last-Modified
     for page_size in (5, 50):
-        with django_assert_num_queries(2 + 12 + LAST_MODIFIED):
+        with django_assert_num_queries(2 + 4 + LAST_MODIFIED):
             response = api.get("/api/v1/studies/", {"page_size": page_size, "format": "ris"})
         assert response.content.decode().count("ER  -") == page_size

@@ -67,6 +67,16 @@ def test_a_study_links_to_its_interventions_recommendations_and_references(api):
     assert [link["study"]["slug"] for link in cited["cited_by"]] == ["citing"]
 
 
+def test_the_studies_list_leaves_references_and_citations_to_each_studys_own_url(api):
+    study = StudyFactory(slug="citing")
+    StudyReferenceFactory(citing=study, cited=StudyFactory(slug="cited"))
+
+    listed = {row["slug"]: row for row in api.get("/api/v1/studies/").json()["results"]}
+
+    assert "references" not in listed["citing"] and "cited_by" not in listed["cited"]
+    assert listed["citing"]["url"] == "http://testserver/api/v1/studies/citing/"
+
+
 def test_an_intervention_shows_its_rating_with_reasons_and_its_studies(api):
     link = InterventionStudyFactory(intervention__slug="reverse-mentoring")
     from resources.rating import refresh_rating
