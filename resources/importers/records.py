@@ -2,6 +2,7 @@
 
 import html
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from resources.doi import normalise_doi
@@ -77,6 +78,32 @@ class ParsedFile:
     records: list[ParsedRecord]
     # problems of the file rather than of one record, e.g. a block that is no record at all
     problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RecordSource:
+    """A file's records, to be read once, in order: lazily where the format allows it.
+
+    `read(problem)` yields each record as it is read, and tells `problem` of the file's
+    own problems (text that is no record) as it meets them. `expected` is how many
+    records the file announces, for a progress bar: a count, not a promise.
+    """
+
+    file_name: str
+    format: str
+    expected: int
+    read: Callable[[Callable[[str], object]], Iterator[ParsedRecord]]
+
+    @classmethod
+    def of(cls, parsed: ParsedFile) -> "RecordSource":
+        """The records of a file already read whole."""
+
+        def read(problem: Callable[[str], object]) -> Iterator[ParsedRecord]:
+            for file_problem in parsed.problems:
+                problem(file_problem)
+            yield from parsed.records
+
+        return cls(parsed.file_name, parsed.format, len(parsed.records), read)
 
 
 def clean_text(value, keep_paragraphs: bool = False) -> str:

@@ -3,9 +3,12 @@
 rispy is forgiving: it silently drops a record without `TY` or `ER` and folds a stray
 line into the field above. The file is therefore cut into records here first, so that a
 record that does not open or close properly is reported with its line instead of lost.
+Cutting it here also lets a file of any size be read line by line, a record at a time:
+rispy has no iterator interface (its `load` returns every record of a file at once).
 """
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 
 import rispy
 
@@ -15,43 +18,55 @@ TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 
 
 def parse(text: str, file_name: str) -> ParsedFile:
-    records: list[ParsedRecord] = []
     problems: list[str] = []
+    records = list(read(text.splitlines(), problems.append))
+    return ParsedFile(file_name, "RIS", records, problems)
+
+
+def read(lines: Iterable[str], problem: Callable[[str], object]) -> Iterator[ParsedRecord]:
+    """Each record of RIS text given line by line, as soon as it ends.
+
+    `problem` hears, with its line, of text that belongs to no record: the file's own
+    problems rather than a record's.
+    """
+    count = 0
     current: list[str] | None = None
     start = 0
-
-    def close(lines: list[str], line: int, problem: str | None = None) -> None:
-        record = ParsedRecord(number=len(records) + 1, line=line)
-        if problem:
-            record.problems.append(problem)
-        try:
-            (entry,) = rispy.loads("\n".join([*lines, "ER  - "])) or [{}]
-        except (ValueError, KeyError) as error:
-            record.problems.append(f"rispy cannot read it: {error}")
-            entry = {}
-        records.append(_record(entry, record).finish())
-
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(lines, start=1):
         line = raw.rstrip()
         match = TAG_LINE.match(line)
         tag = match.group(1) if match else None
         if tag == "TY":
             if current is not None:
-                close(current, start, f"it has no ER line; the next record starts on line {number}")
+                count += 1
+                ending = f"it has no ER line; the next record starts on line {number}"
+                yield _close(count, current, start, ending)
             current, start = [line], number
         elif tag == "ER":
             if current is None:
-                problems.append(f"line {number}: an ER line with no record open")
+                problem(f"line {number}: an ER line with no record open")
             else:
-                close(current, start)
+                count += 1
+                yield _close(count, current, start)
                 current = None
         elif current is not None:
             current.append(line)
         elif line.strip():
-            problems.append(f"line {number}: text outside a record (a record starts with TY)")
+            problem(f"line {number}: text outside a record (a record starts with TY)")
     if current is not None:
-        close(current, start, "the file ends before its ER line")
-    return ParsedFile(file_name, "RIS", records, problems)
+        yield _close(count + 1, current, start, "the file ends before its ER line")
+
+
+def _close(number: int, lines: list[str], line: int, problem: str | None = None) -> ParsedRecord:
+    record = ParsedRecord(number=number, line=line)
+    if problem:
+        record.problems.append(problem)
+    try:
+        (entry,) = rispy.loads("\n".join([*lines, "ER  - "])) or [{}]
+    except (ValueError, KeyError) as error:
+        record.problems.append(f"rispy cannot read it: {error}")
+        entry = {}
+    return _record(entry, record).finish()
 
 
 def _record(entry: dict, record: ParsedRecord) -> ParsedRecord:

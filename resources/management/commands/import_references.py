@@ -4,9 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from resources.importers import ImportFileError, parse_file
+from resources.importers import ImportFileError, RecordSource, open_records
 from resources.importers import crossref as crossref_lookup
-from resources.importers.plan import ImportRefused, apply
+from resources.importers.plan import ImportRefused, ImportTally, import_records
 
 PROGRESS_FROM = 50  # records: shorter files need no progress bar
 
@@ -19,7 +19,8 @@ class Command(BaseCommand):
     help = (
         "Import references (RIS, BibTeX, CSL-JSON, Crossref JSON) as draft studies, all "
         "files in one transaction: any unreadable record imports nothing. Records that "
-        "match an existing study or an earlier record are never created twice."
+        "match an existing study or an earlier record are never created twice. RIS files "
+        "are read a record at a time, so their length does not matter."
     )
 
     def add_arguments(self, parser):
@@ -36,38 +37,49 @@ class Command(BaseCommand):
     def handle(self, *args, files, dry_run, crossref, **options):
         if crossref and not crossref_lookup.lookup_enabled():
             raise CommandError("The Crossref look-up is off: set CROSSREF_LOOKUP=1 to use it.")
-        parsed_files = []
-        for path in files:
-            try:
-                parsed = parse_file(path)
-            except (ImportFileError, OSError) as error:
-                raise CommandError(f"Nothing was imported. {path}: {error}") from error
-            if crossref:
-                crossref_lookup.fill_missing(parsed.records)
-            parsed_files.append(parsed)
-
+        fill = crossref_lookup.fill_missing if crossref else None
+        # what can be checked before writing anything: each file opens, in a format we read
+        sources = [(path, self._open(path)) for path in files]
         try:
             # one transaction for every file; a dry run makes the same writes, then undoes them
             with transaction.atomic():
-                results = [apply(parsed, progress=self._progress) for parsed in parsed_files]
-                for result in results:
-                    self.stdout.write("\n".join(result.plan.report_lines()))
+                tallies = []
+                for path, source in sources:
+                    try:
+                        tallies.append(
+                            import_records(source, progress=self._progress(source), fill=fill)
+                        )
+                    except (ImportFileError, OSError) as error:
+                        raise CommandError(f"Nothing was imported. {path}: {error}") from error
+                for tally in tallies:
+                    self._report(tally)
                 if dry_run:
                     raise DryRun
         except DryRun:
             self.stdout.write(self.style.WARNING("Dry run: nothing was written."))
             return
         except ImportRefused as refused:
-            self.stdout.write("\n".join(refused.plan.report_lines()))
+            self._report(refused.plan)
             raise CommandError(str(refused)) from refused
-        created = sum(len(result.created) for result in results)
+        created = sum(tally.created for tally in tallies)
         self.stdout.write(self.style.SUCCESS(f"Imported {created} new draft studies."))
 
-    def _progress(self, entries):
-        return tqdm(
-            entries,
+    def _open(self, path: Path) -> RecordSource:
+        try:
+            return open_records(path)
+        except (ImportFileError, OSError) as error:
+            raise CommandError(f"Nothing was imported. {path}: {error}") from error
+
+    def _report(self, tally: ImportTally) -> None:
+        for line in tally.report_lines():  # a line at a time: a long file's report is long
+            self.stdout.write(line)
+
+    def _progress(self, source: RecordSource):
+        return lambda records: tqdm(
+            records,
+            total=source.expected,
             desc="Importing",
             unit="record",
             file=self.stderr,
-            disable=len(entries) < PROGRESS_FROM,
+            disable=source.expected < PROGRESS_FROM,
         )
