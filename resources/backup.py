@@ -14,7 +14,10 @@ EXCLUDED = [
     "auth.permission",
     "sessions",
     "resources.searchentry",
-    "resources.searchindex",
+    "resources.studysearchindex",  # the search index's FTS5 tables (SQLite)
+    "resources.interventionsearchindex",
+    "resources.recommendationsearchindex",
+    "resources.topicsearchindex",
 ]
 
 

@@ -10,6 +10,12 @@ User text is never handed to the engine as syntax: it is cut into words, and the
 query is built from those words (every word must match; the last, if three letters or
 more, may be the start of a longer word), so quotes, brackets, operators and stray symbols
 cannot make a search fail.
+
+Work is bounded however common the words are. Every match costs the same to score, so
+ranking every record that mentions "learners" (nine in ten, in a large library) took more
+than a second. Instead counts stop at COUNT_CAP + 1 ("more than 1,000"), and when more
+than RANKED records match, the first RANKED in the index's own cheap order are the ones
+ranked (see `_Engine.first`, and `matching` for lists).
 """
 
 import re
@@ -18,7 +24,20 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections, transaction
-from django.db.models import F, FloatField, Func, Q, QuerySet, TextField, Value
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -30,6 +49,7 @@ MAX_TERMS = 12
 MAX_TERM_LENGTH = 60
 MIN_PREFIX_LENGTH = 3  # "a*" would match half the vocabulary
 COUNT_CAP = 1000
+RANKED = 200  # when more match, only this many are scored (see the module docstring)
 RESULTS_PER_KIND = 10
 
 # Private-use characters: stripped from indexed text, so in the engine's output they can
@@ -37,8 +57,8 @@ RESULTS_PER_KIND = 10
 # ts_headline would otherwise treat as markup and drop).
 START, STOP, LT, GT = "\ue000", "\ue001", "\ue002", "\ue003"
 _PRIVATE = {ord(c): None for c in (START, STOP, LT, GT)} | {0: None}
-_RESTORE = {ord(LT): "<", ord(GT): ">"}
 _WORD = re.compile(r"[^\W_]+")
+_MARKER = re.compile(f"[{START}{STOP}]")
 
 TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0  # SQLite bm25 column weights: a title match counts most
 POSTGRES_WEIGHTS = [0.0, 0.0, 0.2, 1.0]  # ts_rank weights for D, C, B (body), A (title)
@@ -82,7 +102,7 @@ class Kind:
         if self.model is Study:
             return queryset.prefetch_related("authors")
         if self.model is Intervention:
-            return queryset.with_published_links()
+            return queryset.with_evidence_counts()  # the card's summary, not every study
         return queryset
 
 
@@ -122,10 +142,10 @@ def _as_prefix(word: str) -> bool:
     return len(word) >= MIN_PREFIX_LENGTH
 
 
-def fts5_query(words: list[str]) -> str:
+def fts5_query(words: list[str], prefix: bool = True) -> str:
     """Each word a quoted FTS5 string (words hold no quotes); the last may be a prefix."""
     quoted = [f'"{word}"' for word in words]
-    if _as_prefix(words[-1]):
+    if prefix and _as_prefix(words[-1]):
         quoted[-1] += "*"
     return " AND ".join(quoted)
 
@@ -142,19 +162,92 @@ def tsquery(words: list[str]) -> str:
 
 
 class _Engine:
-    """Match, rank (higher is better) and highlight over a model's `search_entry`."""
+    """Match (`condition`), rank (`rank`, higher is better) and highlight one kind of record,
+    and the bounded work built on them: `first`, `common`, `newest`, `among`.
 
-    def __init__(self, words: list[str], prefix: str = "search_entry__"):
+    `bounded` is for the search page, where only the best few and a capped count are
+    shown; `matching()` leaves it off, since a list must hold every match.
+    """
+
+    def __init__(self, model: type, words: list[str], bounded: bool = False):
+        self.model = model
         self.words = words
-        self.prefix = prefix
+        self.bounded = bounded
+
+    def first(self, matched: QuerySet, limit: int) -> tuple[int, list]:
+        """How many records `matched` holds, counted up to COUNT_CAP + 1, and the pks of its
+        best `limit`, best first, from among its first RANKED in the engine's cheap order.
+
+        One query. Below RANKED matches the ranking is exact; above, a better match outside
+        the first RANKED is missed: the trade that keeps a common word as fast as a rare one.
+        """
+        raise NotImplementedError
+
+    def _count_and_best(self, using: str, sql: str, params: list, limit: int):
+        """Run `first`'s query: a row (NULL, count), and (pk, rank) for the best `limit`."""
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [*params, limit])
+            rows = cursor.fetchall()
+        count = next(int(total) for pk, total in rows if pk is None)
+        return count, [pk for pk, _ in rows if pk is not None]
+
+
+def _sql(queryset: QuerySet) -> tuple[str, list]:
+    """A queryset's SQL, for `first` to combine; built by the ORM from `.published()`."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    return sql, list(params)
 
 
 class _SQLite(_Engine):
+    """FTS5, one table per kind; the cheap order is the index's rowid, newest records first."""
+
     def _document(self):
-        return F(f"{self.prefix}fts__document")
+        return F("search_index__document")
+
+    def _indexed(self) -> str:
+        """SQL for how many index rows match an FTS5 query (one parameter), to COUNT_CAP + 1."""
+        table = self.model._meta.get_field("search_index").related_model._meta.db_table
+        return (
+            f'(SELECT COUNT(*) FROM (SELECT 1 FROM "{table}" WHERE "{table}" MATCH %s '
+            f"LIMIT {COUNT_CAP + 1}))"
+        )
+
+    def _query(self):
+        """The FTS5 query; when bounded, the last word taken whole if that alone is common.
+
+        FTS5 gathers every indexed word that starts with a prefix, and all their matches,
+        on each query that uses it: for "learners*" among a hundred thousand studies that
+        is a few milliseconds, three times a search. When the words with the last one whole
+        already match more than COUNT_CAP records, the count reads "more than 1,000" either
+        way and the first RANKED come from those records: longer words that merely start
+        with the last one are not looked for. Decided in the query itself, by a count that
+        stops at COUNT_CAP + 1.
+        """
+        query = fts5_query(self.words)
+        whole = fts5_query(self.words, prefix=False)
+        if not self.bounded or whole == query:
+            return query
+        common = RawSQL(self._indexed(), (whole,), output_field=IntegerField())
+        return Case(
+            When(GreaterThan(common, COUNT_CAP), then=Value(whole)),
+            default=Value(query),
+            output_field=TextField(),
+        )
+
+    def common(self, matched):
+        """Whether the index holds more than COUNT_CAP matches (the whole last word is asked
+        first: when it alone is that common, no prefix needs gathering)."""
+        whole, query = fts5_query(self.words, prefix=False), fts5_query(self.words)
+        sql = (
+            f"SELECT CASE WHEN {self._indexed()} > {COUNT_CAP} THEN 1 "
+            f"ELSE {self._indexed()} > {COUNT_CAP} END"
+        )
+        with connections[matched.db].cursor() as cursor:
+            cursor.execute(sql, [whole, query])
+            return bool(cursor.fetchone()[0])
 
     def condition(self):
-        return Q(**{f"{self.prefix}fts__document__match": fts5_query(self.words)})
+        return Q(search_index__document__match=self._query())
 
     def rank(self):
         return Func(
@@ -165,6 +258,33 @@ class _SQLite(_Engine):
             template="-%(function)s(%(expressions)s)",  # bm25: lower is better
             output_field=FloatField(),
         )
+
+    def newest(self):
+        """The index's own order, which FTS5 reads without sorting: the rowid is the pk."""
+        return F("search_index__pk").desc()
+
+    def first(self, matched, limit):
+        counted, count_params = _sql(matched.order_by().values("pk")[: COUNT_CAP + 1])
+        ranked, rank_params = _sql(
+            matched.annotate(search_rank=self.rank())
+            .order_by(self.newest())
+            .values_list("pk", "search_rank")[:RANKED]
+        )
+        sql = (
+            f"SELECT NULL, COUNT(*) FROM ({counted}) counted UNION ALL "
+            f"SELECT * FROM (SELECT * FROM ({ranked}) ranked ORDER BY 2 DESC, 1 LIMIT %s) best"
+        )
+        return self._count_and_best(matched.db, sql, [*count_params, *rank_params], limit)
+
+    def among(self, pks: list) -> Q:
+        """These records, found by one pass over the index rather than one query each.
+
+        With `pk__in` alone SQLite looks each record up in the index with its own MATCH,
+        and every MATCH gathers a prefix's matches anew; a range of rowids keeps it to one.
+        """
+        if not pks:
+            return Q(pk__in=[])
+        return Q(pk__in=pks, search_index__pk__gte=min(pks), search_index__pk__lte=max(pks))
 
     def title_marked(self):
         return Func(
@@ -195,20 +315,47 @@ class _Translate(Func):
 
 
 class _PostgreSQL(_Engine):
+    """A GIN index on the entries' tsvector; the cheap order is the order rows are stored in."""
+
     def _query(self):
         return SearchQuery(tsquery(self.words), search_type="raw", config="english")
 
     def _vector(self):
-        return F(f"{self.prefix}search_vector")
+        return F("search_entry__search_vector")
 
     def condition(self):
-        return Q(**{f"{self.prefix}search_vector": self._query()})
+        return Q(search_entry__search_vector=self._query())
 
     def rank(self):
         return SearchRank(self._vector(), self._query(), weights=POSTGRES_WEIGHTS)
 
+    def newest(self):
+        """Newest records first: the records' own index, checked against the entries."""
+        return F("pk").desc()
+
+    def common(self, matched):
+        """Whether more than COUNT_CAP records match."""
+        return matched.order_by()[: COUNT_CAP + 1].count() > COUNT_CAP
+
+    def first(self, matched, limit):
+        found, params = _sql(
+            matched.order_by().values_list("pk", "search_entry__search_vector")[: COUNT_CAP + 1]
+        )
+        # the matches are read once, and only the first RANKED of them are scored
+        sql = (
+            f"WITH found (pk, vector) AS MATERIALIZED ({found}) "
+            "SELECT NULL, COUNT(*) FROM found UNION ALL "
+            "SELECT * FROM (SELECT pk, ts_rank(%s::float4[], vector, to_tsquery(%s::regconfig, %s))"
+            " FROM (SELECT * FROM found LIMIT %s) ranked ORDER BY 2 DESC, 1 LIMIT %s) best"
+        )
+        params += [POSTGRES_WEIGHTS, "english", tsquery(self.words), RANKED]
+        return self._count_and_best(matched.db, sql, params, limit)
+
+    def among(self, pks: list) -> Q:
+        return Q(pk__in=pks)
+
     def _headline(self, column: str, **options):
-        text = _Translate(F(f"{self.prefix}{column}"), Value("<>"), Value(LT + GT))
+        text = _Translate(F(f"search_entry__{column}"), Value("<>"), Value(LT + GT))
         return SearchHeadline(
             text, self._query(), config="english", start_sel=START, stop_sel=STOP, **options
         )
@@ -223,12 +370,12 @@ class _PostgreSQL(_Engine):
         )  # fmt: skip
 
 
-def _engine(using: str, words: list[str]) -> _Engine:
+def _engine(model: type, using: str, words: list[str], bounded: bool = False) -> _Engine:
     vendor = connections[using].vendor
     if vendor == "postgresql":
-        return _PostgreSQL(words)
+        return _PostgreSQL(model, words, bounded)
     if vendor == "sqlite":
-        return _SQLite(words)
+        return _SQLite(model, words, bounded)
     raise NotImplementedError(f"Full-text search is not set up for {vendor}.")
 
 
@@ -236,20 +383,24 @@ def _engine(using: str, words: list[str]) -> _Engine:
 
 
 def marked_html(text: str | None) -> SafeString:
-    """The engine's marked text as HTML: every piece of text escaped, matches in <mark>."""
-    html, open_mark = [], False
-    for piece in re.split(f"([{START}{STOP}])", text or ""):
-        if piece == START and not open_mark:
-            html.append("<mark>")
-            open_mark = True
-        elif piece == STOP and open_mark:
-            html.append("</mark>")
-            open_mark = False
-        elif piece not in (START, STOP):
-            html.append(escape(piece.translate(_RESTORE)))
-    if open_mark:
-        html.append("</mark>")
-    return mark_safe("".join(html))  # built above from escaped pieces and <mark> only
+    """The engine's marked text as HTML: every piece of text escaped, matches in <mark>.
+
+    The text is escaped whole (the markers are not characters escaping touches), then each
+    marker becomes a tag only where it opens or closes a mark: a stray one is dropped.
+    """
+    open_mark = False
+
+    def tag(marker: re.Match) -> str:
+        nonlocal open_mark
+        opens = marker.group() == START
+        if opens == open_mark:
+            return ""
+        open_mark = opens
+        return "<mark>" if opens else "</mark>"
+
+    restored = (text or "").replace(LT, "<").replace(GT, ">")  # faster than translate()
+    html = _MARKER.sub(tag, escape(restored))
+    return mark_safe(html + ("</mark>" if open_mark else ""))  # escaped text and <mark> only
 
 
 # Filtering a list --------------------------------------------------------------------
@@ -261,16 +412,20 @@ def matching(queryset: QuerySet, q: str) -> QuerySet:
     A filter like any other (an inner join to the row's one index entry, so no row comes
     twice), and callers may order afterwards: an explicit sort wins. Only indexed, that is
     published, records can match; a query with no words matches nothing.
+
+    "Best first" has a bound: when more than COUNT_CAP records match, scoring them all to
+    sort them is what made a list of a common word take a second, so they come newest
+    first instead (the index's own order, read without sorting) and without a
+    `search_rank`. Choosing costs one count that stops at COUNT_CAP + 1.
     """
     words = terms(q)
     if not words:
         return queryset.none()
-    engine = _engine(queryset.db, words)
-    return (
-        queryset.filter(engine.condition())
-        .annotate(search_rank=engine.rank())
-        .order_by("-search_rank", "pk")
-    )
+    engine = _engine(queryset.model, queryset.db, words)
+    matched = queryset.filter(engine.condition())
+    if engine.common(matched):
+        return matched.order_by(engine.newest())
+    return matched.annotate(search_rank=engine.rank()).order_by("-search_rank", "pk")
 
 
 # The search page ---------------------------------------------------------------------
@@ -312,32 +467,30 @@ class SearchResults:
 def search_all(q: str, limit_per_kind: int = RESULTS_PER_KIND) -> SearchResults:
     """The best published matches of every kind, with counts and highlighted text.
 
-    Two queries a kind, whatever the data: the top results (ranked, then highlighted,
-    which is done for those rows only), and a count that stops at COUNT_CAP + 1. Result
-    lines may add one prefetch a kind (authors, study links).
+    Two queries a kind, whatever the data: the count, which stops at COUNT_CAP + 1, with
+    the best of the first RANKED matches (`_Engine.first`); then those best few as result
+    lines, highlighted (done for those rows only), in that order. Result lines may add one
+    query a kind (studies' authors, interventions' studies counted by design).
     """
     words = terms(q)
     if not words:
         return SearchResults(q, [])
     groups = []
     for kind in KINDS:
-        engine = _engine(kind.model.objects.db, words)
+        engine = _engine(kind.model, kind.model.objects.db, words, bounded=True)
         matched = kind.model.objects.published().filter(engine.condition())
-        best = matched.annotate(search_rank=engine.rank()).order_by("-search_rank", "pk")
-        rows = list(
+        count, best = engine.first(matched, limit_per_kind)
+        place = {pk: index for index, pk in enumerate(best)}
+        rows = sorted(
             kind.for_results()
-            .filter(engine.condition(), pk__in=best.values("pk")[:limit_per_kind])
-            .annotate(
-                search_rank=engine.rank(),
-                search_title=engine.title_marked(),
-                search_snippet=engine.snippet_marked(),
-            )
-            .order_by("-search_rank", "pk")
+            .filter(engine.condition(), engine.among(best))
+            .annotate(search_title=engine.title_marked(), search_snippet=engine.snippet_marked())
+            .order_by(),
+            key=lambda row: place[row.pk],
         )
         for row in rows:
             row.title_html = marked_html(row.search_title)
             row.snippet_html = marked_html(row.search_snippet)
-        count = matched.order_by()[: COUNT_CAP + 1].count()
         groups.append(ResultGroup(kind, count, rows))
     return SearchResults(q, groups)
 

@@ -140,6 +140,24 @@ def test_an_explicit_sort_on_the_list_wins_over_the_rank():
     assert sorted_by_title == ["A: something else", "B: mentoring in the title"]
 
 
+def test_a_list_of_more_matches_than_the_cap_is_complete_and_newest_first(monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    oldest = StudyFactory(title="Reverse mentoring")
+    middle = StudyFactory(title="Trainee voices", abstract="On mentoring.")
+    newest = StudyFactory(title="Mentorships in surgery")  # found as the start of a word
+    StudyFactory(title="Curriculum reform")
+    search.reindex_all()
+
+    found = search.matching(Study.objects.published(), "mentor")
+
+    assert list(found) == [newest, middle, oldest]
+    assert filtered_study_titles({"q": "mentor", "sort": "title"}) == [
+        "Mentorships in surgery",
+        "Reverse mentoring",
+        "Trainee voices",
+    ]
+
+
 def filtered_study_titles(params):
     filterset = StudyFilterSet(params, queryset=Study.objects.published())
     return [study.title for study in filterset.qs]
@@ -253,11 +271,36 @@ def test_a_count_beyond_the_cap_is_given_as_more_than_the_cap(monkeypatch):
     assert len(group.results) == 3
 
 
+def test_a_word_more_common_than_the_cap_is_still_found_best_first(monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 1)
+    in_body = StudyFactory(title="Trainee voices", abstract="Mentoring of senior staff.")
+    in_title = StudyFactory(title="Reverse mentoring", abstract="A short report.")
+    search.reindex_all()
+
+    group = search.search_all("mentoring").groups[0]
+
+    assert group.count_text == "more than 1"
+    assert [study.title for study in group.results] == [in_title.title, in_body.title]
+
+
+def test_only_the_first_matches_up_to_the_ranked_limit_are_scored(monkeypatch):
+    monkeypatch.setattr(search, "RANKED", 3)
+    StudyFactory.create_batch(5, title="Reverse mentoring")
+    search.reindex_all()
+
+    group = search.search_all("mentoring").groups[0]
+
+    assert group.count == 5  # every match is counted, up to the cap
+    assert len(group.results) == 3  # the best of the three scored
+
+
 # Hostile input ------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("cap", [search.COUNT_CAP, 0], ids=["few-matches", "many-matches"])
 @pytest.mark.parametrize("q", HOSTILE_QUERIES)
-def test_odd_queries_never_raise(q, client):
+def test_odd_queries_never_raise(q, cap, client, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", cap)  # 0: every match is more than the cap
     StudyFactory(title="Reverse mentoring", abstract="Staff and trainees, 2 groups.")
     search.reindex_all()
 

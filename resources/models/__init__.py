@@ -20,7 +20,7 @@ from .choices import (
 )
 from .intervention import Intervention, InterventionStudy
 from .recommendation import Recommendation, RecommendationEvidence
-from .search import SearchEntry, SearchIndex
+from .search import SearchEntry
 from .source import SourceDocument
 from .study import (
     Country,
@@ -58,7 +58,6 @@ __all__ = [
     "RecommendationStrength",
     "RiskOfBias",
     "SearchEntry",
-    "SearchIndex",
     "Setting",
     "SourceDocument",
     "SourceKind",

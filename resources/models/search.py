@@ -4,10 +4,14 @@
 `resources.search.reindex` / `reindex_all`. The database's own full-text engine indexes it:
 
 - PostgreSQL: `search_vector`, a stored generated tsvector (title weighted A, body B)
-  with a GIN index (created by migration 0003, PostgreSQL only).
-- SQLite: an FTS5 table, `resources_searchentry_fts`, over this table's rows (external
-  content, rowid = entry id), kept in step by triggers created by migration 0003.
-  `SearchIndex` is that table as the ORM sees it; it exists on SQLite only.
+  with a GIN index (created by migration 0004, PostgreSQL only).
+- SQLite: one FTS5 table per kind of record (`StudySearchIndex` and its siblings), each
+  over that kind's entries (external content, through a view), with the record's id as
+  its rowid, kept in step by triggers (migration 0008). One table per kind, because on
+  every query FTS5 gathers all the matches of a prefix ("learners*") and bm25 counts all
+  the matches of each word, whatever else the query asks: a search of the twenty topics
+  must not read the ninety thousand studies that share a common word. These models exist
+  on SQLite only.
 """
 
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -18,8 +22,6 @@ from .intervention import Intervention
 from .recommendation import Recommendation
 from .study import Study
 from .topic import Topic
-
-FTS_TABLE = "resources_searchentry_fts"
 
 
 class WeightedDocument(models.Func):
@@ -108,23 +110,61 @@ class FTS5Column(models.TextField):
 FTS5Column.register_lookup(FullTextMatch)
 
 
-class SearchIndex(models.Model):
-    """SQLite's FTS5 table over `SearchEntry`; read-only, and absent on PostgreSQL."""
+class FullTextIndex(models.Model):
+    """SQLite's FTS5 table over one kind's search entries; read-only, absent on PostgreSQL.
 
-    entry = models.OneToOneField(
-        SearchEntry,
-        primary_key=True,
-        db_column="rowid",
-        on_delete=models.DO_NOTHING,
-        related_name="fts",
-    )
-    document = FTS5Column(db_column=FTS_TABLE)
+    Its rowid is the record's id, so `Model.objects.filter(search_index__document__match=...)`
+    joins the record to its index row directly, and rowid order is the records' id order.
+    """
+
     title = models.TextField()
     body = models.TextField()
 
     class Meta:
+        abstract = True
         managed = False
-        db_table = FTS_TABLE
 
     def __str__(self):
         return self.title
+
+
+def _record(model: type[models.Model]) -> models.OneToOneField:
+    return models.OneToOneField(
+        model,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        related_name="search_index",
+    )
+
+
+class StudySearchIndex(FullTextIndex):
+    record = _record(Study)
+    document = FTS5Column(db_column="resources_searchentry_study_fts")
+
+    class Meta(FullTextIndex.Meta):
+        db_table = "resources_searchentry_study_fts"
+
+
+class InterventionSearchIndex(FullTextIndex):
+    record = _record(Intervention)
+    document = FTS5Column(db_column="resources_searchentry_intervention_fts")
+
+    class Meta(FullTextIndex.Meta):
+        db_table = "resources_searchentry_intervention_fts"
+
+
+class RecommendationSearchIndex(FullTextIndex):
+    record = _record(Recommendation)
+    document = FTS5Column(db_column="resources_searchentry_recommendation_fts")
+
+    class Meta(FullTextIndex.Meta):
+        db_table = "resources_searchentry_recommendation_fts"
+
+
+class TopicSearchIndex(FullTextIndex):
+    record = _record(Topic)
+    document = FTS5Column(db_column="resources_searchentry_topic_fts")
+
+    class Meta(FullTextIndex.Meta):
+        db_table = "resources_searchentry_topic_fts"
