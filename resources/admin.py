@@ -3,7 +3,8 @@
 Records that belong to a study, an intervention or a recommendation (authors, outcomes,
 findings, references, study links, evidence) are edited as inlines of their parent. Every
 save that can change an intervention's evidence rating recomputes it through
-`resources.rating.refresh_rating`, explicitly, from the admin that made the change.
+`resources.rating.refresh_rating`, and its row of the evidence map through
+`resources.evidence_map.refresh_cells`, explicitly, from the admin that made the change.
 
 Status changes go through `resources.workflow` (curators: draft and review; editors also
 publish and unpublish), whether by action, by the change form or by reverting to an
@@ -28,7 +29,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from library.page_cache import bump_generation
-from resources import integrity, rating, search, workflow
+from resources import evidence_map, integrity, rating, search, workflow
 from resources.importers import ImportFileError, parse_file
 from resources.importers import crossref as crossref_lookup
 from resources.importers.plan import Action, ImportRefused, apply, make_plan
@@ -55,9 +56,12 @@ admin.site.site_title = "Evidence library curation"
 admin.site.index_title = "Curate the evidence"
 
 
-def refresh_ratings(interventions: Iterable[Intervention]) -> None:
+def refresh_evidence(interventions: Iterable[Intervention]) -> None:
+    """What the linked studies decide for each intervention: its rating and its map cells."""
+    interventions = list(interventions)
     for intervention in interventions:
         rating.refresh_rating(intervention)
+    evidence_map.refresh_cells(interventions)
 
 
 # Editorial workflow ------------------------------------------------------------------
@@ -561,18 +565,19 @@ class StudyAdmin(CurationToolsMixin, EditorialMixin, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # its design, appraisal or status may change the rating of every linked intervention
-        refresh_ratings(form.instance.interventions.all())
+        # its design, appraisal, status, outcomes or findings may change the rating and the
+        # map cells of every linked intervention
+        refresh_evidence(form.instance.interventions.all())
 
     def delete_model(self, request, obj):
         interventions = list(obj.interventions.all())
         super().delete_model(request, obj)
-        refresh_ratings(interventions)
+        refresh_evidence(interventions)
 
     def delete_queryset(self, request, queryset):
         interventions = list(Intervention.objects.filter(studies__in=queryset).distinct())
         super().delete_queryset(request, queryset)
-        refresh_ratings(interventions)
+        refresh_evidence(interventions)
 
 
 # Interventions -----------------------------------------------------------------------
@@ -677,7 +682,7 @@ class InterventionAdmin(EditorialMixin, SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        rating.refresh_rating(form.instance)
+        refresh_evidence([form.instance])  # its study links are an inline
 
 
 # Recommendations ---------------------------------------------------------------------

@@ -7,8 +7,8 @@ from django.db import transaction
 
 from library.page_cache import bump_generation
 
-# Rebuilt by `migrate` (content types, permissions) or by the app (the search index),
-# or worthless after a restore (sessions).
+# Rebuilt by `migrate` (content types, permissions) or by the app (the search index, the
+# evidence map's cells), or worthless after a restore (sessions).
 EXCLUDED = [
     "contenttypes",
     "auth.permission",
@@ -18,6 +18,7 @@ EXCLUDED = [
     "resources.interventionsearchindex",
     "resources.recommendationsearchindex",
     "resources.topicsearchindex",
+    "resources.evidencemapcell",
 ]
 
 
@@ -37,10 +38,12 @@ def dump() -> str:
 @transaction.atomic
 def restore(path: str) -> None:
     """Load a dump into a migrated database in one transaction, then rebuild derived data."""
+    from resources.evidence_map import refresh_all_cells
     from resources.rating import refresh_all_ratings
     from resources.search import reindex_all
 
     call_command("loaddata", path, verbosity=0)
     refresh_all_ratings()
+    refresh_all_cells()
     reindex_all()
     bump_generation()

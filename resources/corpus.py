@@ -25,6 +25,7 @@ from typing import Protocol
 from django.db import models, transaction
 
 from library.page_cache import bump_generation
+from resources.evidence_map import refresh_all_cells
 from resources.models import (
     AppraisalStatus,
     AppraisalTool,
@@ -688,7 +689,7 @@ def generate(
     force: bool = False,
     progress: Progress | None = None,
 ) -> CorpusReport:
-    """Build a synthetic corpus of `studies` studies, with ratings and search index.
+    """Build a synthetic corpus of `studies` studies, with ratings, map and search index.
 
     Refuses (CorpusRefused) when the database holds published studies that are not
     synthetic, unless `force`: a benchmark must never be mistaken for evidence. It also
@@ -714,6 +715,8 @@ def generate(
         counts = _Builder(studies, seed, progress).run()
         progress.stage("ratings", 0)
         refresh_all_ratings()
+        progress.stage("evidence map", 0)
+        refresh_all_cells()
         progress.stage("search index", 0)
         reindex_all()
         bump_generation()

@@ -4,20 +4,55 @@ Each cell counts the published studies linked to the intervention that report an
 or a qualitative finding at that level, with the best GRADE-CERQual confidence among those
 findings. An empty cell is a gap, and the map says so.
 
-The counting happens in the database, in three queries whatever the size: the
-interventions; per (intervention, level), the studies with an outcome there; and per
-(intervention, level), the studies with a finding there but no outcome at that level (so
-a study reporting both is counted once), with the best confidence of those findings. The
-two counts add up to the number of distinct studies in the union of the two sources.
+Counting the whole library takes seconds at 100,000 studies, so the counts are stored,
+one `EvidenceMapCell` per cell with evidence, and the page reads the cells of the page of
+interventions it shows. `refresh_cells` recounts the cells of the interventions a change
+touched; every write path that changes what the map counts calls it explicitly, beside
+`refresh_rating`: a study's status, outcomes and findings (the workflow, the study admin,
+the API) and an intervention's links to studies (the intervention admin).
+`refresh_all_cells` recounts every cell, after loading the seed, generating a corpus or
+restoring a backup. Cells are counted whatever the intervention's status; which
+interventions the map shows is decided when it is read.
+
+The counting takes two queries whatever the number of interventions: per (intervention,
+level), the studies with an outcome there; and per (intervention, level), the studies
+with a finding there but no outcome at that level (so a study reporting both is counted
+once), with the best confidence of those findings. The two counts add up to the number
+of distinct studies in the union of the two sources.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from django.db.models import Case, Count, Exists, IntegerField, Min, OuterRef, Q, Value, When
+from django.db import transaction
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.urls import reverse
 
-from resources.models import Certainty, Finding, Intervention, KirkpatrickLevel, Outcome, Study
+from resources.models import (
+    Certainty,
+    EvidenceMapCell,
+    Finding,
+    Intervention,
+    KirkpatrickLevel,
+    Outcome,
+    Study,
+)
 
 CERTAINTY_ORDER = list(Certainty)  # best first
+PER_PAGE = 20  # interventions (rows) per page of the map
 
 
 @dataclass
@@ -26,10 +61,15 @@ class Cell:
     level: KirkpatrickLevel
     count: int = 0
     best_confidence: Certainty | None = None
+    studies_url: str = ""  # the studies list filtered to this cell's studies
 
     @property
     def is_gap(self) -> bool:
         return not self.count
+
+    @property
+    def noun(self) -> str:
+        return "study" if self.count == 1 else "studies"
 
 
 @dataclass
@@ -48,6 +88,58 @@ class EvidenceMap:
         return sum(cell.is_gap for row in self.rows for cell in row.cells)
 
 
+# Reading the map ------------------------------------------------------------------------
+
+
+def mapped_interventions() -> QuerySet:
+    """Published interventions with what a row of the map shows: name, link, rating."""
+    return Intervention.objects.published().only("name", "slug", "rating")
+
+
+def build(interventions: Iterable[Intervention] | None = None) -> EvidenceMap:
+    """The rows of `interventions` (from `mapped_interventions()`; all of them by default),
+    with their stored cells: one query, whatever the size of the library.
+
+    The cells are read as tuples and their links built here, not by `{% url %}`: a page of
+    the map has over a hundred cells, and model instances and a reverse() for each were
+    most of the page's time.
+    """
+    levels = list(KirkpatrickLevel)
+    interventions = list(mapped_interventions() if interventions is None else interventions)
+    stored = defaultdict(dict)
+    if interventions:
+        cells = EvidenceMapCell.objects.filter(
+            intervention_id__in=[intervention.pk for intervention in interventions]
+        ).values_list("intervention_id", "kirkpatrick_level", "studies", "best_confidence")
+        for pk, level, studies, best in cells:
+            stored[pk][level] = (studies, best)
+    studies_url = reverse("resources:study-list")
+    rows = []
+    for intervention in interventions:
+        found = stored[intervention.pk]
+        query = "?" + urlencode({"intervention": intervention.slug, "outcome_level": ""})
+        cells = []
+        for level in levels:
+            cell = Cell(intervention, level)
+            if level.value in found:
+                cell.count, best = found[level.value]
+                cell.best_confidence = Certainty(best) if best else None
+                cell.studies_url = f"{studies_url}{query}{level.value}"  # levels need no quoting
+            cells.append(cell)
+        rows.append(Row(intervention, cells))
+    return EvidenceMap(levels, rows)
+
+
+def count_gaps(interventions: QuerySet, count: int) -> int:
+    """Gaps among all `count` of `interventions` (a filtered list, before it is paged)."""
+    if not count:
+        return 0
+    filled = EvidenceMapCell.objects.filter(intervention__in=interventions.values("pk")).count()
+    return len(KirkpatrickLevel) * count - filled
+
+
+# Counting and storing the cells -----------------------------------------------------------
+
 INTERVENTION = "study__intervention_links__intervention_id"
 
 # the best confidence is the lowest rank; findings without a confidence rank after all
@@ -58,36 +150,37 @@ CONFIDENCE_RANK = Case(
 )
 
 
-def _linked(queryset):
-    """Rows of published studies, once per published intervention the study is linked to.
+def _linked(queryset, intervention_ids):
+    """Rows of published studies, once per intervention the study is linked to (all
+    interventions, or those in `intervention_ids`).
 
     The study is checked with EXISTS, not `study__in`: with two IN lists SQLite probed the
     link table's (intervention, study) index for every pair of ids, 90 million probes at
     100,000 studies.
     """
-    return queryset.filter(
-        Exists(Study.objects.published().filter(pk=OuterRef("study_id"))),
-        study__intervention_links__intervention__in=Intervention.objects.published(),
-    )
+    queryset = queryset.filter(Exists(Study.objects.published().filter(pk=OuterRef("study_id"))))
+    if intervention_ids is None:
+        return queryset.filter(**{f"{INTERVENTION}__isnull": False})
+    return queryset.filter(**{f"{INTERVENTION}__in": intervention_ids})
 
 
-def outcome_counts():
+def outcome_counts(intervention_ids=None):
     """(intervention id, level, studies with an outcome at that level)."""
     return (
-        _linked(Outcome.objects.all())
+        _linked(Outcome.objects.all(), intervention_ids)
         .values_list(INTERVENTION, "kirkpatrick_level")
         .annotate(studies=Count("study_id", distinct=True))
         .order_by()
     )
 
 
-def finding_counts():
+def finding_counts(intervention_ids=None):
     """(intervention id, level, studies with findings but no outcome there, best rank)."""
     outcome_at_level = Outcome.objects.filter(
         study_id=OuterRef("study_id"), kirkpatrick_level=OuterRef("kirkpatrick_level")
     )
     return (
-        _linked(Finding.objects.exclude(kirkpatrick_level=""))
+        _linked(Finding.objects.exclude(kirkpatrick_level=""), intervention_ids)
         .values_list(INTERVENTION, "kirkpatrick_level")
         .annotate(
             studies=Count("study_id", distinct=True, filter=~Q(Exists(outcome_at_level))),
@@ -97,23 +190,38 @@ def finding_counts():
     )
 
 
-def build() -> EvidenceMap:
-    levels = list(KirkpatrickLevel)
-    interventions = list(Intervention.objects.published().only("name", "slug", "rating"))
-    cells = {
-        (intervention.pk, level.value): Cell(intervention, level)
-        for intervention in interventions
-        for level in levels
-    }
-    for pk, level, studies in outcome_counts():
-        cells[pk, level].count += studies
-    for pk, level, studies, best in finding_counts():
-        cell = cells[pk, level]
-        cell.count += studies
+def count_cells(intervention_ids=None) -> list[EvidenceMapCell]:
+    """The cells with evidence, counted afresh, of every intervention or of those given."""
+    cells = {}
+    for pk, level, studies in outcome_counts(intervention_ids):
+        cells[pk, level] = EvidenceMapCell(
+            intervention_id=pk, kirkpatrick_level=level, studies=studies
+        )
+    for pk, level, studies, best in finding_counts(intervention_ids):
+        cell = cells.setdefault(
+            (pk, level), EvidenceMapCell(intervention_id=pk, kirkpatrick_level=level, studies=0)
+        )
+        cell.studies += studies
         if best is not None:
             cell.best_confidence = CERTAINTY_ORDER[best]
-    rows = [
-        Row(intervention, [cells[intervention.pk, level.value] for level in levels])
-        for intervention in interventions
-    ]
-    return EvidenceMap(levels, rows)
+    return [cell for cell in cells.values() if cell.studies]
+
+
+@transaction.atomic
+def refresh_cells(interventions: Iterable[Intervention]) -> None:
+    """Recount and store the cells of `interventions`; the one write path for them.
+
+    The same four queries however many interventions and studies: delete, two counts, insert.
+    """
+    ids = sorted({intervention.pk for intervention in interventions})
+    if not ids:
+        return
+    EvidenceMapCell.objects.filter(intervention_id__in=ids).delete()
+    EvidenceMapCell.objects.bulk_create(count_cells(ids))
+
+
+@transaction.atomic
+def refresh_all_cells() -> None:
+    """Recount every cell: after a load that bypasses the write paths."""
+    EvidenceMapCell.objects.all().delete()
+    EvidenceMapCell.objects.bulk_create(count_cells(), batch_size=1000)

@@ -13,6 +13,7 @@ from resources import search
 from resources.models import (
     Audience,
     Certainty,
+    EvidenceMapCell,
     EvidenceRating,
     Intervention,
     InterventionType,
@@ -201,6 +202,18 @@ class InterventionFilterSet(SearchFilterSet):
         if value == "evidence":
             return queryset.order_by(RATING_RANK.desc(), "name")
         return queryset.order_by("name")
+
+
+class EvidenceMapFilterSet(InterventionFilterSet):
+    """The interventions' filters on the evidence map, where an outcome level keeps the
+    rows with evidence at that level: read from the map's stored cells, so it counts
+    published studies only, as the map does, and needs no pass over every outcome."""
+
+    def filter_outcome_level(self, queryset, name, values):
+        if not values:
+            return queryset
+        cells = EvidenceMapCell.objects.filter(kirkpatrick_level__in=values)
+        return queryset.filter(pk__in=cells.values("intervention_id"))
 
 
 class RecommendationFilterSet(SearchFilterSet):

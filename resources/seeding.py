@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from library.page_cache import bump_generation
+from resources.evidence_map import refresh_all_cells
 from resources.rating import refresh_all_ratings
 from resources.search import reindex_all
 
@@ -85,11 +86,13 @@ def _load_file(path: Path, report: SeedReport) -> None:
 
 @transaction.atomic
 def load_seed(files: list[Path] | None = None) -> SeedReport:
-    """Load the fixture files in order, then ratings and search index; any error loads nothing."""
+    """Load the fixture files in order, then ratings, the evidence map and the search index;
+    any error loads nothing."""
     report = SeedReport()
     for path in files if files is not None else fixture_files():
         _load_file(path, report)
     refresh_all_ratings()
+    refresh_all_cells()
     reindex_all()
     bump_generation()
     return report

@@ -13,13 +13,14 @@ Publishing also needs what the public pages depend on (`publication_problems`):
 - a recommendation needs at least one published study as its evidence.
 
 `transition` is the one write path for a status change: the admin's actions and forms
-call it, and it refreshes what the change affects (ratings, the search index).
+call it, and it refreshes what the change affects (ratings, the evidence map, the search
+index).
 """
 
 from django.db import transaction
 
 from library.page_cache import bump_generation
-from resources import rating, search
+from resources import evidence_map, rating, search
 from resources.models import (
     EditorialStatus,
     Intervention,
@@ -126,7 +127,8 @@ def transition(obj, target: EditorialStatus, user) -> bool:
 
 
 def after_status_change(objects: list) -> None:
-    """What a status change affects elsewhere: ratings, the search index, cached pages."""
+    """What a status change affects elsewhere: ratings, the evidence map, the search index,
+    cached pages."""
     studies = [obj for obj in objects if isinstance(obj, Study)]
     interventions = {obj.pk: obj for obj in objects if isinstance(obj, Intervention)}
     if studies:
@@ -134,6 +136,7 @@ def after_status_change(objects: list) -> None:
             interventions.setdefault(intervention.pk, intervention)
     for intervention in interventions.values():
         rating.refresh_rating(intervention)
+    evidence_map.refresh_cells(interventions.values())
     for obj in objects:
         search.reindex(obj)
     bump_generation()

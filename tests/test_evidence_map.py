@@ -1,9 +1,27 @@
-"""The evidence and gap map: interventions by Kirkpatrick level, gaps said plainly."""
+"""The evidence and gap map: interventions by Kirkpatrick level, gaps said plainly.
+
+The cells are counted once per change and stored; the page reads a page of them.
+"""
+
+import importlib
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from rest_framework.test import APIClient
 
-from resources import evidence_map
-from resources.models import Certainty, EditorialStatus, KirkpatrickLevel
+from resources import evidence_map, workflow
+from resources.corpus import generate
+from resources.models import (
+    ApiToken,
+    Certainty,
+    EditorialStatus,
+    EvidenceMapCell,
+    Intervention,
+    KirkpatrickLevel,
+    Study,
+)
+from resources.seeding import load_seed
 from tests.factories import (
     FindingFactory,
     InterventionFactory,
@@ -11,6 +29,7 @@ from tests.factories import (
     OutcomeFactory,
     StudyFactory,
 )
+from tests.test_admin import admin_url, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +37,28 @@ pytestmark = pytest.mark.django_db
 def cell(built, slug, level):
     row = next(row for row in built.rows if row.intervention.slug == slug)
     return row.cells[list(KirkpatrickLevel).index(KirkpatrickLevel(level))]
+
+
+def counted():
+    """The map with every cell counted afresh from the library."""
+    evidence_map.refresh_all_cells()
+    return evidence_map.build()
+
+
+def stored() -> set[tuple]:
+    return set(
+        EvidenceMapCell.objects.values_list(
+            "intervention__slug", "kirkpatrick_level", "studies", "best_confidence"
+        )
+    )
+
+
+def studies_in(slug, level) -> int:
+    """What the map, as stored, shows for one cell."""
+    return cell(evidence_map.build(), slug, level).count
+
+
+# The counting rule ---------------------------------------------------------------------
 
 
 def test_columns_are_the_kirkpatrick_levels_in_order():
@@ -31,7 +72,7 @@ def test_a_cell_counts_each_study_once_across_its_outcomes_and_findings():
     FindingFactory(study=link.study, kirkpatrick_level="2a")
     other = InterventionStudyFactory(intervention=link.intervention)
     FindingFactory(study=other.study, kirkpatrick_level="2a")
-    assert cell(evidence_map.build(), "mentoring", "2a").count == 2
+    assert cell(counted(), "mentoring", "2a").count == 2
 
 
 def test_a_cell_gives_the_best_cerqual_confidence_among_its_findings():
@@ -39,7 +80,7 @@ def test_a_cell_gives_the_best_cerqual_confidence_among_its_findings():
     FindingFactory(study=link.study, kirkpatrick_level="3", confidence=Certainty.LOW)
     FindingFactory(study=link.study, kirkpatrick_level="3", confidence=Certainty.MODERATE)
     OutcomeFactory(study=link.study, kirkpatrick_level="2b")
-    built = evidence_map.build()
+    built = counted()
     assert cell(built, "mentoring", "3").best_confidence == Certainty.MODERATE
     assert cell(built, "mentoring", "2b").best_confidence is None
 
@@ -47,7 +88,7 @@ def test_a_cell_gives_the_best_cerqual_confidence_among_its_findings():
 def test_findings_without_a_level_are_not_placed_on_the_map():
     link = InterventionStudyFactory(intervention__slug="mentoring")
     FindingFactory(study=link.study, kirkpatrick_level="")
-    built = evidence_map.build()
+    built = counted()
     assert built.gaps == len(KirkpatrickLevel)
 
 
@@ -61,7 +102,7 @@ def test_unpublished_studies_and_interventions_are_left_off_the_map():
         intervention__status=EditorialStatus.IN_REVIEW, intervention__published_at=None
     )
     OutcomeFactory(study=hidden.study, kirkpatrick_level="1")
-    built = evidence_map.build()
+    built = counted()
     assert [row.intervention.slug for row in built.rows] == ["mentoring"]
     assert cell(built, "mentoring", "1").is_gap
 
@@ -71,14 +112,43 @@ def test_a_study_linked_to_two_interventions_counts_for_each():
     OutcomeFactory(study=study, kirkpatrick_level="4a")
     InterventionStudyFactory(intervention__slug="one", study=study)
     InterventionStudyFactory(intervention__slug="two", study=study)
-    built = evidence_map.build()
+    built = counted()
     assert cell(built, "one", "4a").count == 1
     assert cell(built, "two", "4a").count == 1
+
+
+def test_refreshing_some_interventions_recounts_theirs_and_leaves_the_others():
+    one = InterventionStudyFactory(intervention__slug="one")
+    two = InterventionStudyFactory(intervention__slug="two")
+    evidence_map.refresh_all_cells()
+    OutcomeFactory(study=one.study, kirkpatrick_level="1")
+    OutcomeFactory(study=two.study, kirkpatrick_level="1")
+    evidence_map.refresh_cells([one.intervention])
+    assert stored() == {("one", "1", 1, "")}
+
+
+def test_the_migration_counts_the_cells_as_the_refresh_does():
+    for level, confidence in [("1", ""), ("2a", Certainty.LOW), ("2a", Certainty.HIGH)]:
+        link = InterventionStudyFactory()
+        OutcomeFactory(study=link.study, kirkpatrick_level="1")
+        FindingFactory(study=link.study, kirkpatrick_level=level, confidence=confidence)
+        InterventionStudyFactory(intervention=link.intervention, study__status="draft")
+        InterventionStudyFactory(study=link.study)
+    evidence_map.refresh_all_cells()
+    refreshed = stored()
+    EvidenceMapCell.objects.all().delete()
+    migration = importlib.import_module("resources.migrations.0009_evidence_map_cells")
+    migration.count_cells(apps, SimpleNamespace(connection=SimpleNamespace(alias="default")))
+    assert stored() == refreshed
+
+
+# The page ------------------------------------------------------------------------------
 
 
 def test_map_page_is_a_table_whose_cells_link_to_the_matching_studies(visitor):
     link = InterventionStudyFactory(intervention__slug="mentoring", intervention__name="Mentoring")
     FindingFactory(study=link.study, kirkpatrick_level="2a", confidence=Certainty.HIGH)
+    evidence_map.refresh_all_cells()
     response = visitor.get("/evidence-map/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -98,3 +168,187 @@ def test_map_page_says_so_when_nothing_is_published(visitor):
     InterventionFactory(status=EditorialStatus.DRAFT, published_at=None)
     response = visitor.get("/evidence-map/")
     assert "nothing to map" in response.content.decode()
+
+
+def test_map_page_shows_a_page_of_interventions_and_links_to_the_next(visitor, monkeypatch):
+    monkeypatch.setattr(evidence_map, "PER_PAGE", 2)
+    for name in ["Advocacy", "Belonging", "Coaching"]:
+        InterventionFactory(name=name)
+    first = visitor.get("/evidence-map/").content.decode()
+    assert "Advocacy" in first and "Belonging" in first and "Coaching" not in first
+    assert 'href="?page=2"' in first
+    assert "Coaching" in visitor.get("/evidence-map/?page=2").content.decode()
+
+
+def test_map_page_counts_the_gaps_of_every_page(visitor, monkeypatch):
+    monkeypatch.setattr(evidence_map, "PER_PAGE", 1)
+    link = InterventionStudyFactory(intervention__name="Advocacy")
+    OutcomeFactory(study=link.study, kirkpatrick_level="1")
+    InterventionFactory(name="Belonging")
+    evidence_map.refresh_all_cells()
+    response = visitor.get("/evidence-map/")
+    assert f"{2 * len(KirkpatrickLevel) - 1} gaps" in response.content.decode()
+
+
+def test_map_page_is_filtered_as_the_interventions_list_is(visitor):
+    InterventionFactory(name="Reverse mentoring", intervention_type="mentoring")
+    InterventionFactory(name="Curriculum audit", intervention_type="curriculum")
+    html = visitor.get("/evidence-map/", {"type": "mentoring"}).content.decode()
+    assert "Reverse mentoring" in html
+    assert "Curriculum audit" not in html
+
+
+def test_map_page_filtered_by_outcome_level_keeps_the_rows_with_published_evidence_there(visitor):
+    shown = InterventionStudyFactory(intervention__name="Reverse mentoring")
+    OutcomeFactory(study=shown.study, kirkpatrick_level="4b")
+    hidden = InterventionStudyFactory(intervention__name="Curriculum audit", study__status="draft")
+    OutcomeFactory(study=hidden.study, kirkpatrick_level="4b")
+    evidence_map.refresh_all_cells()
+    html = visitor.get("/evidence-map/", {"outcome_level": "4b"}).content.decode()
+    assert "Reverse mentoring" in html
+    assert "Curriculum audit" not in html
+
+
+def test_map_page_says_so_when_no_intervention_matches_the_filters(visitor):
+    InterventionFactory(intervention_type="mentoring")
+    response = visitor.get("/evidence-map/", {"type": "curriculum"})
+    assert "No published intervention matches these filters" in response.content.decode()
+
+
+def test_map_page_refuses_bad_filters_in_words(visitor):
+    InterventionFactory()
+    response = visitor.get("/evidence-map/", {"rating": "excellent"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_htmx_gets_only_the_map_in_place_of_the_old(visitor):
+    InterventionFactory(name="Reverse mentoring")
+    response = visitor.get("/evidence-map/", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="results"')
+    assert "Reverse mentoring" in html
+    assert "<h1>" not in html
+
+
+# Every write path recounts the cells it changes ----------------------------------------
+
+
+def test_publishing_a_study_puts_it_on_the_map(editor):
+    link = InterventionStudyFactory(
+        intervention__slug="mentoring", study__status="draft", study__published_at=None
+    )
+    OutcomeFactory(study=link.study, kirkpatrick_level="2b")
+    workflow.transition(link.study, EditorialStatus.PUBLISHED, editor)
+    assert studies_in("mentoring", "2b") == 1
+
+
+def test_unpublishing_a_study_takes_it_off_the_map(editor):
+    link = InterventionStudyFactory(intervention__slug="mentoring")
+    OutcomeFactory(study=link.study, kirkpatrick_level="2b")
+    evidence_map.refresh_all_cells()
+    workflow.transition(link.study, EditorialStatus.DRAFT, editor)
+    assert studies_in("mentoring", "2b") == 0
+
+
+def test_publishing_an_intervention_shows_its_studies_on_the_map(editor):
+    intervention = InterventionFactory(slug="mentoring", status="draft", published_at=None)
+    link = InterventionStudyFactory(intervention=intervention)
+    OutcomeFactory(study=link.study, kirkpatrick_level="3")
+    workflow.transition(link.intervention, EditorialStatus.PUBLISHED, editor)
+    assert studies_in("mentoring", "3") == 1
+
+
+def test_changing_a_finding_in_the_study_admin_moves_it_on_the_map(curator_client):
+    link = InterventionStudyFactory(intervention__slug="mentoring")
+    FindingFactory(study=link.study, kirkpatrick_level="2a")
+    evidence_map.refresh_all_cells()
+    url = admin_url(Study, "change", link.study.pk)
+    form = form_data(curator_client.get(url), **{"findings-0-kirkpatrick_level": "3"})
+    assert curator_client.post(url, form).status_code == 302
+    assert (studies_in("mentoring", "2a"), studies_in("mentoring", "3")) == (0, 1)
+
+
+def test_linking_a_study_in_the_intervention_admin_counts_it_on_the_map(curator_client):
+    link = InterventionStudyFactory(intervention__slug="mentoring")
+    study = StudyFactory()
+    OutcomeFactory(study=study, kirkpatrick_level="4a")
+    url = admin_url(Intervention, "change", link.intervention.pk)
+    form = form_data(curator_client.get(url))
+    form |= {
+        "study_links-TOTAL_FORMS": "2",
+        "study_links-1-intervention": str(link.intervention.pk),
+        "study_links-1-study": str(study.pk),
+        "study_links-1-what_it_found": "Staff changed their practice.",
+    }
+    assert curator_client.post(url, form).status_code == 302
+    assert studies_in("mentoring", "4a") == 1
+
+
+def test_deleting_a_study_in_the_admin_takes_it_off_the_map(admin_client):
+    link = InterventionStudyFactory(intervention__slug="mentoring")
+    OutcomeFactory(study=link.study, kirkpatrick_level="1")
+    evidence_map.refresh_all_cells()
+    response = admin_client.post(admin_url(Study, "delete", link.study.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert studies_in("mentoring", "1") == 0
+
+
+def test_replacing_a_studys_outcomes_through_the_api_recounts_its_cells(curator):
+    link = InterventionStudyFactory(intervention__slug="mentoring", study__slug="wyatt")
+    OutcomeFactory(study=link.study, kirkpatrick_level="1")
+    evidence_map.refresh_all_cells()
+    _, key = ApiToken.issue(curator, "import script", read_only=False)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    outcome = {"measure": "Reporting", "kirkpatrick_level": "3", "direction": "improved"}
+    response = api.patch("/api/v1/studies/wyatt/", {"outcomes": [outcome]}, format="json")
+    assert response.status_code == 200, response.json()
+    assert (studies_in("mentoring", "1"), studies_in("mentoring", "3")) == (0, 1)
+
+
+def test_loading_the_seed_counts_the_map():
+    load_seed()
+    loaded = stored()
+    assert loaded
+    evidence_map.refresh_all_cells()
+    assert stored() == loaded
+
+
+def test_generating_a_corpus_counts_the_map():
+    generate(50, seed=7)
+    generated = stored()
+    assert generated
+    evidence_map.refresh_all_cells()
+    assert stored() == generated
+
+
+# Queries --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [3, 15])
+def test_refreshing_cells_takes_the_same_queries_at_any_size(django_assert_num_queries, size):
+    interventions = []
+    for _ in range(size):
+        link = InterventionStudyFactory()
+        OutcomeFactory(study=link.study, kirkpatrick_level="1")
+        FindingFactory(study=link.study, kirkpatrick_level="2a")
+        interventions.append(link.intervention)
+    # in a savepoint: delete the old cells; count from outcomes; count from findings;
+    # insert the new ones
+    with django_assert_num_queries(6):
+        evidence_map.refresh_cells(interventions)
+
+
+@pytest.mark.parametrize("size", [3, 15])
+def test_filtered_map_page_takes_the_same_queries_at_any_size(
+    visitor, django_assert_num_queries, size
+):
+    for _ in range(size):
+        link = InterventionStudyFactory(intervention__intervention_type="mentoring")
+        OutcomeFactory(study=link.study, kirkpatrick_level="1")
+    evidence_map.refresh_all_cells()
+    # topics for the filter's pick-list; count; the page of interventions; their cells;
+    # the cells of every matching intervention, counted for the gaps
+    with django_assert_num_queries(5):
+        assert visitor.get("/evidence-map/", {"type": "mentoring"}).status_code == 200

@@ -16,7 +16,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from library.page_cache import bump_generation
-from resources import evidence_summary, rating, search, workflow
+from resources import evidence_map, evidence_summary, rating, search, workflow
 from resources.models import (
     Country,
     EditorialStatus,
@@ -389,9 +389,12 @@ class StudySerializer(ModelRulesSerializer):
             super().save_related(instance, name, values)
 
     def after_save(self, instance):
-        # its design, appraisal or status may change the rating of every linked intervention
-        for intervention in instance.interventions.all():
+        # its design, appraisal, status, outcomes or findings may change the rating and the
+        # map cells of every linked intervention
+        interventions = list(instance.interventions.all())
+        for intervention in interventions:
             rating.refresh_rating(intervention)
+        evidence_map.refresh_cells(interventions)
 
 
 # Interventions ------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from .choices import (
     SourceKind,
     StudyDesign,
 )
+from .evidence_map import EvidenceMapCell
 from .intervention import Intervention, InterventionStudy
 from .recommendation import Recommendation, RecommendationEvidence
 from .search import SearchEntry
@@ -42,6 +43,7 @@ __all__ = [
     "Country",
     "Direction",
     "EditorialStatus",
+    "EvidenceMapCell",
     "EvidenceRating",
     "EvidenceRelation",
     "Finding",

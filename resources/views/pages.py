@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
 from resources import evidence_map
-from resources.filters import InterventionFilterSet
+from resources.filters import EvidenceMapFilterSet, InterventionFilterSet
 from resources.models import (
     AppraisalTool,
     Certainty,
@@ -15,6 +15,7 @@ from resources.models import (
     Topic,
 )
 from resources.rating import RULES
+from resources.views.listing import filter_list, render_list
 
 HOME_LIST_LENGTH = 5
 
@@ -59,7 +60,23 @@ def about(request):
 
 
 def evidence_map_page(request):
-    return render(request, "resources/evidence_map.html", {"map": evidence_map.build()})
+    """The map, a page of interventions at a time, filtered as the interventions list is."""
+    filterset, page = filter_list(
+        request,
+        EvidenceMapFilterSet,
+        evidence_map.mapped_interventions(),
+        related_choices={"topic": Topic.objects.published().values_list("slug", "name")},
+        defaults={"sort": "name"},
+        per_page=evidence_map.PER_PAGE,
+    )
+    context = {
+        "filter": filterset,
+        "filtered": any(request.GET.get(name) for name in filterset.filters if name != "sort"),
+        "page": page,
+        "map": evidence_map.build(page.object_list),
+        "gaps": evidence_map.count_gaps(page.paginator.object_list, page.paginator.count),
+    }
+    return render_list(request, "resources/evidence_map.html", context)
 
 
 def robots_txt(request):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from resources import evidence_map
 from resources.models import Certainty, EditorialStatus
 from resources.rating import refresh_rating
 from tests.browser.conftest import axe_violations, save_screenshots
@@ -49,6 +50,7 @@ def library():
     InterventionFactory(name="Draft idea", status=EditorialStatus.DRAFT, published_at=None)
     refresh_rating(mentoring)
     refresh_rating(peer)
+    evidence_map.refresh_all_cells()
     return {"intervention": mentoring, "recommendation": recommendation, "topic": topic}
 
 
