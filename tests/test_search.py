@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from resources import search
@@ -19,6 +20,7 @@ from resources.seeding import load_seed
 from tests.factories import (
     FindingFactory,
     InterventionFactory,
+    RecommendationEvidenceFactory,
     RecommendationFactory,
     StudyFactory,
     TopicFactory,
@@ -438,3 +440,15 @@ def test_the_summary_line_counts_each_kind_in_words(client):
     response = search_page(client, "mentoring")
 
     assert "Results for “mentoring”: 2 studies, 1 intervention." in response.text
+
+
+def test_a_full_reindex_gives_sqlite_statistics_for_the_link_tables_too():
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL keeps its own planner statistics")
+    RecommendationEvidenceFactory()
+    search.reindex_all()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'resources_recommendationevidence'"
+        )
+        assert cursor.fetchone()[0] > 0
