@@ -9,7 +9,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -124,7 +124,18 @@ def load_style(key: str) -> CitationStylesStyle:
     return style
 
 
+# citeproc-py takes tens of milliseconds a reference, and a study page shows three styles.
+# The result depends only on the item and the style, so recent ones are remembered.
+RENDERED_REFERENCES = 4096
+
+
 def _render(item: dict, key: str, output) -> str:
+    return _render_json(json.dumps(item, sort_keys=True), key, output)
+
+
+@lru_cache(maxsize=RENDERED_REFERENCES)
+def _render_json(item_json: str, key: str, output) -> str:
+    item = json.loads(item_json)
     bibliography = CitationStylesBibliography(load_style(key), CiteProcJSON([item]), output)
     bibliography.register(Citation([CitationItem(item["id"])]))
     entries = bibliography.bibliography()
