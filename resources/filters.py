@@ -190,30 +190,17 @@ class InterventionFilterSet(SearchFilterSet):
         return _having(queryset, "study_links__study__learner_levels__level", values)
 
     def filter_outcome_level(self, queryset, name, values):
+        """Interventions with published evidence at any of the levels: read from the
+        evidence map's stored cells, not from every study's outcomes and findings."""
         if not values:
             return queryset
-        matching = Intervention.objects.filter(
-            Q(study_links__study__outcomes__kirkpatrick_level__in=values)
-            | Q(study_links__study__findings__kirkpatrick_level__in=values)
-        ).values("pk")
-        return queryset.filter(pk__in=matching)
+        cells = EvidenceMapCell.objects.filter(kirkpatrick_level__in=values)
+        return queryset.filter(pk__in=cells.values("intervention_id"))
 
     def sort_by(self, queryset, name, value):
         if value == "evidence":
             return queryset.order_by(RATING_RANK.desc(), "name")
         return queryset.order_by("name")
-
-
-class EvidenceMapFilterSet(InterventionFilterSet):
-    """The interventions' filters on the evidence map, where an outcome level keeps the
-    rows with evidence at that level: read from the map's stored cells, so it counts
-    published studies only, as the map does, and needs no pass over every outcome."""
-
-    def filter_outcome_level(self, queryset, name, values):
-        if not values:
-            return queryset
-        cells = EvidenceMapCell.objects.filter(kirkpatrick_level__in=values)
-        return queryset.filter(pk__in=cells.values("intervention_id"))
 
 
 class RecommendationFilterSet(SearchFilterSet):

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from resources.models import EditorialStatus, EvidenceRating, InterventionType, StudyDesign
+from resources.evidence_map import refresh_cells
+from resources.models import EditorialStatus, EvidenceRating, InterventionType, Study, StudyDesign
 from resources.rating import RULES, refresh_rating
 from tests.factories import (
     FindingFactory,
@@ -49,6 +50,7 @@ def library():
     hidden_study = StudyFactory(title="Hidden draft study", slug="hidden-study", **DRAFT)
     InterventionStudyFactory(intervention=intervention, study=hidden_study)
     refresh_rating(intervention)
+    refresh_cells([intervention])
     related = InterventionFactory(name="Peer collectives", slug="peer-collectives")
     related.topics.add(topic)
     hidden_intervention = InterventionFactory(name="Secret committee", slug="secret", **DRAFT)
@@ -144,6 +146,13 @@ def test_intervention_list_filters_narrow_the_results(visitor, library):
     assert {i.name for i in response.context["page"]} == {"Reverse mentoring", "Peer collectives"}
     response = visitor.get("/interventions/", {"outcome_level": "2a"})
     assert [i.name for i in response.context["page"]] == ["Reverse mentoring"]
+
+
+def test_intervention_list_outcome_level_counts_published_studies_only(visitor, library):
+    OutcomeFactory(study=Study.objects.get(slug="hidden-study"), kirkpatrick_level="4a")
+    refresh_cells([library])
+    response = visitor.get("/interventions/", {"outcome_level": "4a"})
+    assert list(response.context["page"]) == []
 
 
 def test_intervention_list_keeps_filters_in_the_form_it_shows(visitor, library):

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
 from resources import evidence_map
-from resources.filters import EvidenceMapFilterSet, InterventionFilterSet
+from resources.filters import InterventionFilterSet
 from resources.models import (
     AppraisalTool,
     Certainty,
@@ -63,7 +63,7 @@ def evidence_map_page(request):
     """The map, a page of interventions at a time, filtered as the interventions list is."""
     filterset, page = filter_list(
         request,
-        EvidenceMapFilterSet,
+        InterventionFilterSet,
         evidence_map.mapped_interventions(),
         related_choices={"topic": Topic.objects.published().values_list("slug", "name")},
         defaults={"sort": "name"},
