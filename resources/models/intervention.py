@@ -73,13 +73,8 @@ class InterventionQuerySet(PublishableQuerySet):
 
     def with_published_links(self):
         """Each intervention's links to published studies, as `published_links`."""
-        links = (
-            InterventionStudy.objects.filter(published_through("study"))
-            .select_related("study")
-            .order_by("-study__year", "study__title")
-        )
         return self.prefetch_related(
-            models.Prefetch("study_links", queryset=links, to_attr="published_links")
+            models.Prefetch("study_links", queryset=_published_links(), to_attr="published_links")
         )
 
     def with_published_topics(self):
@@ -91,57 +86,46 @@ class InterventionQuerySet(PublishableQuerySet):
             )
         )
 
+    def with_published_recommendations(self):
+        from .recommendation import Recommendation
+
+        return self.prefetch_related(
+            models.Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.published(),
+                to_attr="published_recommendations",
+            )
+        )
+
     def for_list(self):
         """What a card needs: the rating's studies counted by design, and the topics."""
         return self.with_evidence_counts().with_published_topics()
 
     def for_api_list(self):
         """A page of the API list: a card's data and the published recommendations."""
-        from .recommendation import Recommendation
-
-        return self.for_list().prefetch_related(
-            models.Prefetch(
-                "recommendations",
-                queryset=Recommendation.objects.published(),
-                to_attr="published_recommendations",
-            )
-        )
-
-    def for_page(self):
-        """The intervention page, but its evidence table (`Intervention.evidence_table`):
-        the studies counted by design, the topics and the published recommendations."""
-        from .recommendation import Recommendation
-
-        return (
-            self.with_evidence_counts()
-            .with_published_topics()
-            .prefetch_related(
-                models.Prefetch(
-                    "recommendations",
-                    queryset=Recommendation.objects.published(),
-                    to_attr="published_recommendations",
-                )
-            )
-        )
+        return self.for_list().with_published_recommendations()
 
     def for_detail(self):
         """The API's intervention: every published study link, in a fixed number of queries."""
-        from .recommendation import Recommendation
+        links = _published_links().prefetch_related(
+            "study__outcomes", "study__findings", "study__learner_levels"
+        )
+        return (
+            self.with_published_topics()
+            .with_published_recommendations()
+            .prefetch_related(
+                models.Prefetch("study_links", queryset=links, to_attr="published_links")
+            )
+        )
 
-        links = (
-            InterventionStudy.objects.filter(published_through("study"))
-            .select_related("study")
-            .prefetch_related("study__outcomes", "study__findings", "study__learner_levels")
-            .order_by("-study__year", "study__title")
-        )
-        return self.with_published_topics().prefetch_related(
-            models.Prefetch("study_links", queryset=links, to_attr="published_links"),
-            models.Prefetch(
-                "recommendations",
-                queryset=Recommendation.objects.published(),
-                to_attr="published_recommendations",
-            ),
-        )
+
+def _published_links():
+    """Links to published studies, the newest study first, each with its study."""
+    return (
+        InterventionStudy.objects.filter(published_through("study"))
+        .select_related("study")
+        .order_by("-study__year", "study__title")
+    )
 
 
 class InterventionManager(SlugManager.from_queryset(InterventionQuerySet)):
@@ -232,10 +216,9 @@ class Intervention(Publishable):
         links to the studies list, filtered to this intervention, for the rest.
         """
         return list(
-            self.study_links.filter(published_through("study"))
-            .select_related("study")
-            .prefetch_related("study__outcomes", "study__findings", "study__learner_levels")
-            .order_by("-study__year", "study__title")[:limit]
+            _published_links()
+            .filter(intervention=self)
+            .prefetch_related("study__outcomes", "study__findings", "study__learner_levels")[:limit]
         )
 
     @property

@@ -26,7 +26,9 @@ RELATED_SIZE = 12
 
 
 def intervention_detail(request, slug):
-    intervention = get_object_or_404(Intervention.objects.published().for_page(), slug=slug)
+    # the page's evidence table is `Intervention.evidence_table`, the newest links only
+    interventions = Intervention.objects.published().for_list().with_published_recommendations()
+    intervention = get_object_or_404(interventions, slug=slug)
     topic_ids = [topic.pk for topic in intervention.published_topics]
     related = (
         Intervention.objects.published()
