@@ -1,11 +1,12 @@
 """Whole public pages and API reads cached for anonymous readers; any change makes all stale.
 
 Most readers are anonymous and read pages that change only when curators publish or edit.
-Such a page (or an API answer) is stored whole, keyed by its address, the headers it may
-vary on (htmx's; for the API, Accept, which picks JSON or a citation format) and the
-library's generation number; `bump_generation()` (called explicitly by every write path: the
-workflow, the admin, the API, seeding, restoring a backup, generating a corpus) moves
-the number on, so every stored page is stale at once.
+Such a page (or an API answer) is stored whole, keyed by its address and the headers it
+may vary on (htmx's; for the API, Accept, which picks JSON or a citation format), with the
+library's generation number it was rendered under. `bump_generation()` (called explicitly
+by every write path: the workflow, the admin, the API, seeding, restoring a backup,
+generating a corpus) moves the number on, so every stored page is stale at once. A hit
+reads the page and the current number in one round trip to Redis.
 
 The middleware sits early, so an anonymous hit skips sessions, authentication and CSRF:
 it decides from the request's cookies and Authorization header, never from the user. An
@@ -27,6 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils.cache import set_response_etag
 from django.utils.http import split_header_value
 
 GENERATION_KEY = "library:generation"
@@ -99,19 +101,26 @@ def _may_store(request, response) -> bool:
 
 
 def page_key(request) -> str:
+    """The page's own key; the generation it was stored under is kept with it."""
     headers = _keyed_headers(request)
     parts = [request.build_absolute_uri(), *(f"{h}: {request.headers.get(h, '')}" for h in headers)]
-    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"page:{current_generation()}:{digest}"
+    return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _bytes_and_headers(response) -> HttpResponse:
-    """A plain copy to store: an API response would otherwise pickle its data, model
-    instances and all, and every hit would unpickle them (40 ms for a page of studies)."""
-    stored = HttpResponse(response.content, status=response.status_code)
-    for header, value in response.items():
-        stored[header] = value
-    return stored
+def _stored(generation: int, response) -> tuple:
+    """Plain bytes and headers to store, with the ETag that ConditionalGetMiddleware would
+    otherwise hash the body for on every hit. An API response pickled whole would carry its
+    data, model instances and all, and every hit would unpickle them."""
+    set_response_etag(response)  # only if there is none
+    return generation, response.status_code, list(response.items()), response.content
+
+
+def _response(stored: tuple) -> HttpResponse:
+    _, status, headers, content = stored
+    response = HttpResponse(content, status=status)
+    for header, value in headers:
+        response[header] = value
+    return response
 
 
 class PageCacheMiddleware:
@@ -124,9 +133,14 @@ class PageCacheMiddleware:
         if not _may_use_cache(request):
             return self.get_response(request)
         key = page_key(request)
-        if (cached := cache.get(key)) is not None:
-            return cached
+        # One round trip fetches the page and the library's generation together.
+        found = cache.get_many([key, GENERATION_KEY])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = current_generation()
+        elif (stored := found.get(key)) is not None and stored[0] == generation:
+            return _response(stored)
         response = self.get_response(request)
         if _may_store(request, response):
-            cache.set(key, _bytes_and_headers(response), settings.PAGE_CACHE_SECONDS)
+            cache.set(key, _stored(generation, response), settings.PAGE_CACHE_SECONDS)
         return response

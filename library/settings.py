@@ -192,7 +192,7 @@ REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "library.redis_cache.ReusingRedisCache",  # one client per pool
             "LOCATION": REDIS_URL,
             # several deployments (or test runs) may share one Redis
             "KEY_PREFIX": env_str("DJANGO_CACHE_KEY_PREFIX", "library"),
