@@ -37,7 +37,24 @@ def validate_not_future_year(year: int) -> None:
         )
 
 
+# From this many studies up, a topic's newest are found along the list's order index.
+TOPIC_ORDERED_SCAN_FROM = 1000
+
+
 class StudyQuerySet(PublishableQuerySet):
+    def in_topic(self, topic, *, size: int):
+        """The studies filed under `topic`, which holds `size` of them, in the list's order.
+
+        A large topic is read along the order index, keeping the studies filed under it:
+        its first page turns up within a few thousand rows, where joining first sorts every
+        one of its studies (44,000 of 100,000 in the benchmark: a third of a second on
+        SQLite). A small topic is cheaper joined and sorted outright.
+        """
+        if size < TOPIC_ORDERED_SCAN_FROM:
+            return self.filter(topics=topic)
+        filed = self.model.topics.through.objects.filter(study=models.OuterRef("pk"), topic=topic)
+        return self.filter(models.Exists(filed))
+
     def appraised(self):
         return self.filter(appraisal_status=AppraisalStatus.APPRAISED)
 

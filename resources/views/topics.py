@@ -13,14 +13,19 @@ def topic_list(request):
 
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
-    sections = {
-        "interventions": Intervention.objects.published().for_list().order_by("-published_at"),
-        "studies": Study.objects.published(),  # Meta.ordering, which an index serves
-        "recommendations": Recommendation.objects.published().order_by("-published_at"),
+    interventions = Intervention.objects.published().for_list().filter(topics=topic)
+    recommendations = Recommendation.objects.published().filter(topics=topic)
+    studies_count = Study.objects.published().filter(topics=topic).count()
+    # Meta.ordering, which an index serves; a row shows no more than these fields
+    studies = Study.objects.published().in_topic(topic, size=studies_count)
+    studies = studies.only("slug", "title", "year", "design", "journal")
+    context = {
+        "topic": topic,
+        "interventions": interventions.order_by("-published_at")[:TOPIC_SECTION_SIZE],
+        "interventions_count": interventions.count(),
+        "studies": studies[:TOPIC_SECTION_SIZE],
+        "studies_count": studies_count,
+        "recommendations": recommendations.order_by("-published_at")[:TOPIC_SECTION_SIZE],
+        "recommendations_count": recommendations.count(),
     }
-    context = {"topic": topic}
-    for name, records in sections.items():
-        records = records.filter(topics=topic)
-        context[name] = records[:TOPIC_SECTION_SIZE]
-        context[f"{name}_count"] = records.count()
     return render(request, "resources/topic_detail.html", context)
