@@ -40,6 +40,36 @@ class QuickSelect(forms.Select):
         return mark_safe(f'<select name="{escape(name)}"{attributes}>{"".join(options)}</select>')
 
 
+class QuickCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes written in Python, as `QuickSelect` writes its options: the same HTML as
+    Django's widget, without three templates for every box (a fifth of a list page's time).
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if any(isinstance(label, (list, tuple)) for _, label in self.choices):
+            return super().render(name, value, attrs, renderer)  # grouped: Django's own
+        wanted = set(self.format_value(value))
+        attrs = self.build_attrs(self.attrs, attrs)
+        group_id = attrs.get("id")
+        boxes = []
+        for index, (option_value, label) in enumerate(self.choices):
+            option_value = "" if option_value is None else str(option_value)
+            box_attrs = {**attrs, "id": self.id_for_label(group_id, index)} if group_id else attrs
+            if option_value in wanted:
+                box_attrs = {**box_attrs, "checked": True}
+            label_for = f' for="{escape(box_attrs["id"])}"' if group_id else ""
+            boxes.append(
+                f"<div><label{label_for}>"
+                f'<input type="checkbox" name="{escape(name)}" value="{escape(option_value)}"'
+                f"{flatatt(box_attrs)}> {escape(str(label))}</label></div>"
+            )
+        outer = f' id="{escape(group_id)}"' if group_id else ""
+        if attrs.get("class"):
+            outer += f' class="{escape(attrs["class"])}"'
+        # every piece of text is escaped above
+        return mark_safe(f"<div{outer}>{''.join(boxes)}</div>")
+
+
 class CSVSelect(BaseCSVWidget, QuickSelect):
     """A slug filter offered as a list of names; several slugs typed into the URL still work."""
 
@@ -74,7 +104,7 @@ def offer_choices(form, related_choices: dict[str, list[tuple[str, str]]]) -> No
             field.widget = CSVSelect(choices=[("", "Any"), *related_choices[name]])
             field.help_text = ""  # "separate values with commas" is for the URL, not a list
         elif isinstance(field, forms.MultipleChoiceField):
-            field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+            field.widget = QuickCheckboxes(choices=field.choices)
         elif name == "q":
             field.widget = forms.TextInput(attrs={"type": "search", "maxlength": 200})
 
