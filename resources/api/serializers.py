@@ -587,6 +587,24 @@ class RecommendationSerializer(ModelRulesSerializer):
         extra_kwargs = {"slug": {"validators": []}}
 
 
+class RecommendationListSerializer(RecommendationSerializer):
+    """A page of recommendations: how many published studies back each, not the studies.
+
+    A recommendation rests on hundreds of studies at scale; the record's own URL lists them.
+    """
+
+    evidence = None
+    evidence_count = serializers.IntegerField(
+        read_only=True, help_text="How many published studies support or contradict it."
+    )
+
+    class Meta(RecommendationSerializer.Meta):
+        fields = [
+            "evidence_count" if name == "evidence" else name
+            for name in RecommendationSerializer.Meta.fields
+        ]
+
+
 # Topics -------------------------------------------------------------------------------
 
 

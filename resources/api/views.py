@@ -131,6 +131,16 @@ class RecommendationViewSet(PublicViewSet):
     serializer_class = serializers.RecommendationSerializer
     filterset_class = RecommendationFilterSet
 
+    def get_queryset(self):
+        if self.action == "list":  # how many studies, not every one of them
+            return self.queryset.for_api_list().published()
+        return super().get_queryset()
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.RecommendationListSerializer
+        return super().get_serializer_class()
+
 
 class TopicViewSet(PublicViewSet):
     """Themes that cut across studies, interventions and recommendations."""

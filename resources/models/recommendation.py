@@ -1,6 +1,7 @@
 """Recommendations: advice to educators and institutions, tied to the evidence behind it."""
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -19,6 +20,32 @@ class RecommendationQuerySet(PublishableQuerySet):
                 queryset=Intervention.objects.published(),
                 to_attr="published_interventions",
             )
+        )
+
+    def for_api_list(self):
+        """A page of the API list: what it concerns and how many published studies back it.
+
+        A recommendation rests on hundreds of studies at scale; its own URL lists them.
+        The count is a subquery, run for the page's rows only.
+        """
+        from .topic import Topic
+
+        published_evidence = (
+            RecommendationEvidence.objects.filter(published_through("study"))
+            .filter(recommendation=models.OuterRef("pk"))
+            .order_by()
+            .values("recommendation")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return (
+            self.for_list()
+            .prefetch_related(
+                models.Prefetch(
+                    "topics", queryset=Topic.objects.published(), to_attr="published_topics"
+                )
+            )
+            .annotate(evidence_count=Coalesce(models.Subquery(published_evidence), 0))
         )
 
     def for_detail(self):

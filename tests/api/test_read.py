@@ -120,6 +120,21 @@ def test_the_intervention_list_counts_published_studies_by_design_without_listin
     assert len(record["studies"]) == 3
 
 
+def test_the_recommendation_list_counts_published_evidence_without_listing_it(api):
+    recommendation = RecommendationFactory(slug="advice")
+    RecommendationEvidenceFactory(recommendation=recommendation)
+    RecommendationEvidenceFactory(recommendation=recommendation, relation="contradicts")
+    RecommendationEvidenceFactory(recommendation=recommendation, study__status=DRAFT)
+    RecommendationFactory(slug="unsupported")
+
+    listed = {row["slug"]: row for row in api.get("/api/v1/recommendations/").json()["results"]}
+    record = api.get("/api/v1/recommendations/advice/").json()
+
+    assert "evidence" not in listed["advice"]
+    assert listed["advice"]["evidence_count"] == len(record["evidence"]) == 2
+    assert listed["unsupported"]["evidence_count"] == 0
+
+
 def test_a_recommendation_shows_its_evidence(api):
     evidence = RecommendationEvidenceFactory(recommendation__slug="offer-mentoring")
     body = api.get("/api/v1/recommendations/offer-mentoring/").json()
