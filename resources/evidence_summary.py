@@ -5,11 +5,10 @@ says "Limited evidence · 2 studies: 1 qualitative study, 1 mixed-methods study"
 many of those studies a curator has appraised (only appraised ones change the rating).
 """
 
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from resources.models import EvidenceRating, InterventionStudy, StudyDesign
+from resources.models import EvidenceRating, StudyDesign
 
 NOT_REPORTED_DESIGN = "design not reported"
 
@@ -78,16 +77,6 @@ def _design_label(design: str) -> str:
 DesignCounts = Mapping[str, tuple[int, int]]  # design -> (studies, appraised studies)
 
 
-def count_links(links: Iterable[InterventionStudy]) -> DesignCounts:
-    """Counts by design of links to published studies (e.g. `Intervention.published_links`)."""
-    studies = Counter()
-    appraised = Counter()
-    for link in links:
-        studies[link.study.design] += 1
-        appraised[link.study.design] += link.study.is_appraised
-    return {design: (studies[design], appraised[design]) for design in studies}
-
-
 def summarise_counts(rating: str, counts: DesignCounts) -> EvidenceSummary:
     """Summarise counts by design, e.g. `Intervention.evidence_counts` from `for_list()`."""
     order = {value: index for index, value in enumerate(StudyDesign.values)}
@@ -100,8 +89,3 @@ def summarise_counts(rating: str, counts: DesignCounts) -> EvidenceSummary:
             for design in sorted(counts, key=lambda d: order.get(d, len(order)))
         ],
     )
-
-
-def summarise(rating: str, links: Iterable[InterventionStudy]) -> EvidenceSummary:
-    """Summarise links to published studies (e.g. `Intervention.published_links`)."""
-    return summarise_counts(rating, count_links(links))

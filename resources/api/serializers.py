@@ -16,7 +16,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from library.page_cache import bump_generation
-from resources import evidence_map, evidence_summary, rating, search, workflow
+from resources import evidence_map, rating, search, workflow
 from resources.models import (
     Country,
     EditorialStatus,
@@ -425,11 +425,8 @@ class EvidenceCountsSerializer(serializers.Serializer):
 
 
 def evidence_counts(intervention) -> dict:
-    """From `evidence_counts` (`for_list()`) or, on a single record, its `published_links`."""
-    if hasattr(intervention, "evidence_counts"):
-        counts = intervention.evidence_counts
-    else:
-        counts = evidence_summary.count_links(intervention.published_links)
+    """From the `evidence_counts` that `Intervention.objects.for_list()` attaches."""
+    counts = intervention.evidence_counts
     order = {value: index for index, value in enumerate(StudyDesign.values)}
     designs = sorted(counts, key=lambda design: order.get(design, len(order)))
     return {
@@ -447,11 +444,11 @@ class InterventionSerializer(ModelRulesSerializer):
         view_name="api:intervention-detail", lookup_field="slug"
     )
     topics = slugs(Topic, prefetched="published_topics", help_text="Slugs of its topics.")
-    studies = InterventionStudyLinkSerializer(
-        source="published_links",
-        many=True,
-        read_only=True,
-        help_text="The published studies behind it, each with what it found.",
+    studies_url = serializers.HyperlinkedIdentityField(
+        view_name="api:intervention-studies",
+        lookup_field="slug",
+        help_text="The published studies behind it, newest first, each with what it found: "
+        "a paginated list, since an intervention can rest on hundreds.",
     )
     evidence = serializers.SerializerMethodField(
         help_text="How many published studies stand behind the rating, by design."
@@ -488,7 +485,7 @@ class InterventionSerializer(ModelRulesSerializer):
             "rating_override",
             "rating_override_justification",
             "evidence",
-            "studies",
+            "studies_url",
             "recommendations",
             "status",
             "published_at",
@@ -524,18 +521,6 @@ class StudyListSerializer(StudySerializer):
         fields = [
             name for name in StudySerializer.Meta.fields if name not in ("references", "cited_by")
         ]
-
-
-class InterventionListSerializer(InterventionSerializer):
-    """A page of interventions: the evidence counts without every linked study.
-
-    Interventions gather hundreds of studies at scale; the record's own URL lists them.
-    """
-
-    studies = None
-
-    class Meta(InterventionSerializer.Meta):
-        fields = [name for name in InterventionSerializer.Meta.fields if name != "studies"]
 
 
 # Recommendations ----------------------------------------------------------------------

@@ -4,9 +4,12 @@ Reads come from `.published()` through the page-shaped `for_detail()` QuerySet m
 writes (by a curator's writable token with the admin's model permissions) may reach drafts.
 """
 
+from django.shortcuts import get_object_or_404
 from django.views import View
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import mixins, permissions, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from resources.filters import (
@@ -113,15 +116,17 @@ class InterventionViewSet(PublicViewSet):
     serializer_class = serializers.InterventionSerializer
     filterset_class = InterventionFilterSet
 
-    def get_queryset(self):
-        if self.action == "list":  # counts by design, not every linked study
-            return self.queryset.for_api_list().published()
-        return super().get_queryset()
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return serializers.InterventionListSerializer
-        return super().get_serializer_class()
+    @extend_schema(responses=serializers.InterventionStudyLinkSerializer(many=True))
+    # a read like the record itself: open to everyone, no write methods to guard
+    @action(detail=True, filter_backends=[], permission_classes=[permissions.AllowAny])
+    def studies(self, request, slug=None):
+        """The published studies behind a published intervention, newest first."""
+        intervention = get_object_or_404(Intervention.objects.published(), slug=slug)
+        page = self.paginate_queryset(intervention.published_study_links())
+        links = serializers.InterventionStudyLinkSerializer(
+            page, many=True, context=self.get_serializer_context()
+        )
+        return self.get_paginated_response(links.data)
 
 
 class RecommendationViewSet(PublicViewSet):

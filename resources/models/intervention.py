@@ -71,12 +71,6 @@ class InterventionQuerySet(PublishableQuerySet):
                 intervention.rating, counts[intervention.pk]
             )
 
-    def with_published_links(self):
-        """Each intervention's links to published studies, as `published_links`."""
-        return self.prefetch_related(
-            models.Prefetch("study_links", queryset=_published_links(), to_attr="published_links")
-        )
-
     def with_published_topics(self):
         from .topic import Topic
 
@@ -106,17 +100,12 @@ class InterventionQuerySet(PublishableQuerySet):
         return self.for_list().with_published_recommendations()
 
     def for_detail(self):
-        """The API's intervention: every published study link, in a fixed number of queries."""
-        links = _published_links().prefetch_related(
-            "study__outcomes", "study__findings", "study__learner_levels"
-        )
-        return (
-            self.with_published_topics()
-            .with_published_recommendations()
-            .prefetch_related(
-                models.Prefetch("study_links", queryset=links, to_attr="published_links")
-            )
-        )
+        """The API's intervention: a card's data and its recommendations.
+
+        Its studies, hundreds at scale, are a paginated list of their own
+        (`Intervention.published_study_links()`).
+        """
+        return self.for_api_list()
 
 
 def _published_links():
@@ -124,7 +113,7 @@ def _published_links():
     return (
         InterventionStudy.objects.filter(published_through("study"))
         .select_related("study")
-        .order_by("-study__year", "study__title")
+        .order_by("-study__year", "study__title", "pk")  # pk: pages that never overlap
     )
 
 
@@ -209,17 +198,20 @@ class Intervention(Publishable):
     def is_overridden(self) -> bool:
         return bool(self.rating_override)
 
+    def published_study_links(self):
+        """Links to published studies, newest first, each with its study."""
+        return _published_links().filter(intervention=self)
+
     def evidence_table(self, limit: int) -> list["InterventionStudy"]:
-        """The newest `limit` links to published studies, with what the page's table shows.
+        """The newest `limit` links to published studies.
 
         An intervention may rest on hundreds of studies; the page shows the newest and
         links to the studies list, filtered to this intervention, for the rest.
         """
-        return list(
-            _published_links()
-            .filter(intervention=self)
-            .prefetch_related("study__outcomes", "study__findings", "study__learner_levels")[:limit]
+        links = self.published_study_links().prefetch_related(
+            "study__outcomes", "study__findings", "study__learner_levels"
         )
+        return list(links[:limit])
 
     @property
     def implementation_step_list(self) -> list[str]:

@@ -2,17 +2,11 @@
 
 from django import template
 
-from resources.evidence_summary import rating_text, summarise
+from resources.evidence_summary import rating_text
 from resources.models import EvidenceRating, KirkpatrickLevel
 
 register = template.Library()
 METER_STEPS = len(EvidenceRating) - 1
-
-
-@register.filter
-def evidence_summary(intervention):
-    """Needs `published_links`: from `for_detail()` or `with_published_links()`."""
-    return summarise(intervention.rating, intervention.published_links)
 
 
 @register.inclusion_tag("includes/evidence_badge.html")
@@ -30,7 +24,7 @@ def evidence_badge(rating):
 def outcome_levels(study) -> list[str]:
     """The Kirkpatrick levels a study's outcomes and findings speak to, lowest first.
 
-    Needs `outcomes` and `findings` prefetched (`Intervention.objects.for_detail()`).
+    Needs `outcomes` and `findings` prefetched (`Intervention.evidence_table()`).
     """
     levels = {outcome.kirkpatrick_level for outcome in study.outcomes.all()}
     levels |= {finding.kirkpatrick_level for finding in study.findings.all()}

@@ -90,6 +90,7 @@ EXPECTED = {
     "api:docs": READ_ONLY_ROUTE,
     **{f"api:{name}-list": LIST_ROUTE for name in COLLECTIONS},
     **{f"api:{name}-detail": DETAIL_ROUTE for name in COLLECTIONS},
+    "api:intervention-studies": READ_ONLY_ROUTE,
 }
 
 
@@ -197,7 +198,9 @@ def published():
 
 def request(client: APIClient, route: str, method: str, published: dict) -> int:
     collection, _, kind = route.removeprefix("api:").rpartition("-")
-    if kind == "detail":
+    if kind == "studies":
+        path = reverse(route, kwargs={"slug": published[collection]})
+    elif kind == "detail":
         slug = ready_draft(collection) if method == PUBLISH else published[collection]
         path = reverse(route, kwargs={"slug": slug})
     else:

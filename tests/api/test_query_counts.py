@@ -4,6 +4,7 @@ import pytest
 
 from tests.factories import (
     FindingFactory,
+    InterventionFactory,
     InterventionStudyFactory,
     OutcomeFactory,
     RecommendationEvidenceFactory,
@@ -69,3 +70,29 @@ def test_citation_formats(api, library, django_assert_num_queries):
         with django_assert_num_queries(2 + 4 + LAST_MODIFIED):
             response = api.get("/api/v1/studies/", {"page_size": page_size, "format": "ris"})
         assert response.content.decode().count("ER  -") == page_size
+
+
+@pytest.mark.parametrize("studies", [3, 30])
+def test_an_intervention_costs_the_same_however_many_studies_it_rests_on(
+    api, studies, django_assert_num_queries
+):
+    intervention = InterventionFactory(slug="practice")
+    InterventionStudyFactory.create_batch(studies, intervention=intervention)
+
+    # the intervention, its studies counted by design, topics, recommendations
+    with django_assert_num_queries(1 + 3 + LAST_MODIFIED):
+        response = api.get("/api/v1/interventions/practice/")
+    assert response.json()["evidence"]["studies"] == studies
+
+
+@pytest.mark.parametrize("studies", [3, 30])
+def test_a_page_of_an_interventions_studies_costs_the_same_however_many_there_are(
+    api, studies, django_assert_num_queries
+):
+    intervention = InterventionFactory(slug="practice")
+    InterventionStudyFactory.create_batch(studies, intervention=intervention)
+
+    # the intervention, then count and page of its links with their studies
+    with django_assert_num_queries(1 + 2 + LAST_MODIFIED):
+        response = api.get("/api/v1/interventions/practice/studies/", {"page_size": 3})
+    assert len(response.json()["results"]) == 3

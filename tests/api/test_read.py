@@ -77,21 +77,48 @@ def test_the_studies_list_leaves_references_and_citations_to_each_studys_own_url
     assert listed["citing"]["url"] == "http://testserver/api/v1/studies/citing/"
 
 
-def test_an_intervention_shows_its_rating_with_reasons_and_its_studies(api):
+def test_an_intervention_shows_its_rating_with_reasons_and_links_its_studies(api):
     link = InterventionStudyFactory(intervention__slug="reverse-mentoring")
     from resources.rating import refresh_rating
 
     refresh_rating(link.intervention)
 
     body = api.get("/api/v1/interventions/reverse-mentoring/").json()
+    studies = api.get(body["studies_url"]).json()
 
     assert body["rating"] == "moderate"
     assert body["computed_rating_reasons"][-1] == "Result: Moderate."
-    assert body["studies"][0]["study"]["slug"] == link.study.slug
-    assert body["studies"][0]["what_it_found"] == link.what_it_found
+    assert (
+        body["studies_url"] == "http://testserver/api/v1/interventions/reverse-mentoring/studies/"
+    )
+    assert studies["count"] == 1
+    assert studies["results"][0]["study"]["slug"] == link.study.slug
+    assert studies["results"][0]["what_it_found"] == link.what_it_found
 
 
-def test_the_intervention_list_counts_published_studies_by_design_without_listing_them(api):
+def test_an_interventions_studies_are_paged_newest_first(api):
+    intervention = InterventionFactory(slug="practice")
+    for year in (2019, 2023, 2021):
+        InterventionStudyFactory(intervention=intervention, study__year=year)
+
+    first = api.get("/api/v1/interventions/practice/studies/", {"page_size": 2}).json()
+    second = api.get(first["next"]).json()
+
+    assert first["count"] == 3
+    assert [link["study"]["year"] for link in first["results"] + second["results"]] == [
+        2023,
+        2021,
+        2019,
+    ]
+
+
+def test_a_draft_interventions_studies_are_not_found(api):
+    InterventionStudyFactory(intervention__slug="hidden", intervention__status=DRAFT)
+
+    assert api.get("/api/v1/interventions/hidden/studies/").status_code == 404
+
+
+def test_an_intervention_counts_its_studies_by_design_alike_in_the_list_and_alone(api):
     intervention = InterventionFactory(slug="practice")
     for study in [
         StudyFactory(design="qualitative", appraised=True),
@@ -104,7 +131,6 @@ def test_the_intervention_list_counts_published_studies_by_design_without_listin
     listed = api.get("/api/v1/interventions/").json()["results"][0]
     record = api.get("/api/v1/interventions/practice/").json()
 
-    assert "studies" not in listed
     assert (
         listed["evidence"]
         == record["evidence"]
@@ -117,7 +143,7 @@ def test_the_intervention_list_counts_published_studies_by_design_without_listin
             ],
         }
     )
-    assert len(record["studies"]) == 3
+    assert api.get(record["studies_url"]).json()["count"] == 3
 
 
 def test_the_recommendation_list_counts_published_evidence_without_listing_it(api):
@@ -245,7 +271,7 @@ def test_an_intervention_and_a_recommendation_leave_out_draft_studies(api):
     recommendation.interventions.add(InterventionFactory(status=DRAFT))
     RecommendationEvidenceFactory(recommendation=recommendation, study__status=DRAFT)
 
-    assert api.get("/api/v1/interventions/practice/").json()["studies"] == []
+    assert api.get("/api/v1/interventions/practice/studies/").json()["results"] == []
     body = api.get("/api/v1/recommendations/advice/").json()
     assert body["evidence"] == body["interventions"] == []
 

@@ -60,6 +60,7 @@ ENDPOINTS = [
     ("API study", "/api/v1/studies/{study}/"),
     ("API interventions", "/api/v1/interventions/"),
     ("API intervention", "/api/v1/interventions/{intervention}/"),
+    ("API intervention studies", "/api/v1/interventions/{intervention}/studies/"),
     ("API recommendations", "/api/v1/recommendations/"),
     ("API topics", "/api/v1/topics/"),
 ]
