@@ -163,13 +163,21 @@ def rate(links: Iterable[InterventionStudy]) -> RatingResult:
 
 @transaction.atomic
 def refresh_rating(intervention: Intervention) -> RatingResult:
-    """Recompute and store an intervention's rating; the one write path for it."""
-    links = InterventionStudy.objects.filter(intervention=intervention).select_related("study")
-    result = rate(links)
-    Intervention.objects.filter(pk=intervention.pk).update(
-        computed_rating=result.rating, computed_rating_reasons=result.reasons
+    """Recompute and store an intervention's rating and its count of published studies;
+    the one write path for both."""
+    links = list(
+        InterventionStudy.objects.filter(intervention=intervention).select_related("study")
     )
-    intervention.refresh_from_db(fields=["computed_rating", "computed_rating_reasons", "rating"])
+    result = rate(links)
+    published = sum(link.study.status == EditorialStatus.PUBLISHED for link in links)
+    Intervention.objects.filter(pk=intervention.pk).update(
+        computed_rating=result.rating,
+        computed_rating_reasons=result.reasons,
+        published_studies=published,
+    )
+    intervention.refresh_from_db(
+        fields=["computed_rating", "computed_rating_reasons", "rating", "published_studies"]
+    )
     return result
 
 

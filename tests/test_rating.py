@@ -119,6 +119,16 @@ def test_refresh_stores_the_rating_and_reasons():
 
 
 @pytest.mark.django_db
+def test_refresh_stores_how_many_published_studies_the_intervention_rests_on():
+    intervention = InterventionFactory()
+    InterventionStudyFactory.create_batch(2, intervention=intervention)
+    InterventionStudyFactory(intervention=intervention, study__status=EditorialStatus.DRAFT)
+    refresh_rating(intervention)
+    intervention.refresh_from_db()
+    assert intervention.published_studies == 2
+
+
+@pytest.mark.django_db
 def test_a_justified_override_becomes_the_shown_rating_and_keeps_the_computed_one():
     intervention = InterventionFactory(
         rating_override=EvidenceRating.LIMITED,
