@@ -286,6 +286,18 @@ def test_recommendation_list_filters_narrow_the_results(visitor, library):
     assert [r.title for r in response.context["page"]] == ["Offer reverse mentoring"]
 
 
+def test_recommendation_list_offers_the_most_studied_interventions_to_filter_by(
+    visitor, monkeypatch
+):
+    monkeypatch.setattr("resources.views.listing.INTERVENTION_PICK_LIST_SIZE", 1)
+    InterventionFactory(name="Peer collectives", published_studies=9)
+    InterventionFactory(name="Book club", published_studies=0)
+    html = visitor.get("/recommendations/").content.decode()
+    assert "Peer collectives</option>" in html
+    assert "Book club" not in html
+    assert "The 1 most studied interventions" in html
+
+
 def test_recommendation_list_shows_an_error_for_an_invalid_filter_value(visitor, library):
     response = visitor.get("/recommendations/", {"certainty": "certain"})
     assert response.status_code == 200

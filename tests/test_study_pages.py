@@ -282,6 +282,35 @@ def test_the_intervention_pick_list_names_each_intervention_and_keeps_the_choice
     assert '<option value="reverse-mentoring" selected>Reverse mentoring</option>' in content
 
 
+def test_a_long_intervention_pick_list_offers_the_most_studied_and_the_chosen_one(
+    visitor, monkeypatch
+):
+    monkeypatch.setattr("resources.views.listing.INTERVENTION_PICK_LIST_SIZE", 2)
+    InterventionFactory(name="Peer collectives", slug="peer-collectives", published_studies=9)
+    InterventionFactory(name="Reverse mentoring", slug="reverse-mentoring", published_studies=5)
+    InterventionFactory(name="Curriculum advocacy", slug="curriculum-advocacy", published_studies=1)
+    InterventionFactory(name="Book club", slug="book-club", published_studies=0)
+
+    content = visitor.get("/studies/", {"intervention": "book-club"}).content.decode()
+    pick_list = re.search(r'<select name="intervention".*?</select>', content, re.S).group()
+
+    assert re.findall(r'<option value="([a-z-]*)"', pick_list) == [
+        "",
+        "book-club",
+        "peer-collectives",
+        "reverse-mentoring",
+    ]
+    assert "curriculum-advocacy" not in content
+    assert "The 2 most studied interventions" in content
+
+
+def test_a_short_intervention_pick_list_offers_every_intervention_without_a_note(visitor):
+    InterventionFactory(name="Book club", slug="book-club", published_studies=0)
+    content = visitor.get("/studies/").content.decode()
+    assert '<option value="book-club">Book club</option>' in content
+    assert "most studied interventions" not in content
+
+
 def test_most_cited_first_puts_studies_without_a_citation_count_last(visitor):
     StudyFactory(title="Uncounted", citation_count=None)
     StudyFactory(title="Cited twice", citation_count=2)

@@ -14,7 +14,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django_filters.widgets import BaseCSVWidget
 
+from resources.filters import MAX_CHOICES
+from resources.models import Intervention
+
 PER_PAGE = 20
+# Interventions offered in a filter's pick-list: the most studied, however many there are.
+INTERVENTION_PICK_LIST_SIZE = 100
 
 
 class QuickSelect(forms.Select):
@@ -107,6 +112,25 @@ def offer_choices(form, related_choices: dict[str, list[tuple[str, str]]]) -> No
             field.widget = QuickCheckboxes(choices=field.choices)
         elif name == "q":
             field.widget = forms.TextInput(attrs={"type": "search", "maxlength": 200})
+
+
+def intervention_choices(request) -> list[tuple[str, str]]:
+    """The intervention pick-list: the most studied ones and any the query string chose."""
+    chosen = [slug for slug in request.GET.get("intervention", "").split(",") if slug]
+    return list(
+        Intervention.objects.published().for_pick_list(
+            chosen[:MAX_CHOICES], size=INTERVENTION_PICK_LIST_SIZE
+        )
+    )
+
+
+def explain_intervention_choices(form, choices: list[tuple[str, str]]) -> None:
+    """Say so when the pick-list leaves interventions out, and where to find the rest."""
+    if len(choices) >= INTERVENTION_PICK_LIST_SIZE:
+        form.fields["intervention"].help_text = form["intervention"].help_text = (
+            f"The {INTERVENTION_PICK_LIST_SIZE} most studied interventions; every "
+            "intervention's own page links to its studies."
+        )
 
 
 def render_list(request, template: str, context: dict):

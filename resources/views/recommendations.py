@@ -3,20 +3,27 @@ from itertools import groupby
 from django.shortcuts import get_object_or_404, render
 
 from resources.filters import RecommendationFilterSet
-from resources.models import EvidenceRelation, Intervention, Recommendation, Topic
-from resources.views.listing import filter_list, render_list
+from resources.models import EvidenceRelation, Recommendation, Topic
+from resources.views.listing import (
+    explain_intervention_choices,
+    filter_list,
+    intervention_choices,
+    render_list,
+)
 
 
 def recommendation_list(request):
+    interventions = intervention_choices(request)
     filterset, page = filter_list(
         request,
         RecommendationFilterSet,
         Recommendation.objects.published().for_list(),
         related_choices={
             "topic": Topic.objects.published().values_list("slug", "name"),
-            "intervention": Intervention.objects.published().values_list("slug", "name"),
+            "intervention": interventions,
         },
     )
+    explain_intervention_choices(filterset.form, interventions)
     return render_list(
         request, "resources/recommendation_list.html", {"filter": filterset, "page": page}
     )

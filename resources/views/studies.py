@@ -8,8 +8,15 @@ from django.utils.http import urlencode
 from resources import charts, citations
 from resources.exports import FORMATS, MAX_EXPORT
 from resources.filters import StudyFilterSet
-from resources.models import Country, Intervention, Study, Topic
-from resources.views.listing import CSVSelect, filter_list, offer_choices, render_list
+from resources.models import Country, Study, Topic
+from resources.views.listing import (
+    CSVSelect,
+    explain_intervention_choices,
+    filter_list,
+    intervention_choices,
+    offer_choices,
+    render_list,
+)
 
 PER_PAGE = 25
 APPRAISED_CHOICES = [("", "Any"), ("true", "Appraised"), ("false", "Not yet appraised")]
@@ -40,11 +47,12 @@ def study_list(request):
     filterset, page = filter_list(
         request, StudyFilterSet, Study.objects.published().for_list(), per_page=PER_PAGE
     )
+    interventions = intervention_choices(request)
     offer_choices(
         filterset.form,
         {
             "topic": Topic.objects.published().values_list("slug", "name"),
-            "intervention": Intervention.objects.published().values_list("slug", "name"),
+            "intervention": interventions,
             "country": Country.objects.with_published_studies().values_list("code", "name"),
         },
     )
@@ -55,6 +63,7 @@ def study_list(request):
     for name in ("topic", "intervention", "country", "sort"):
         # "separate values by commas" does not fit a pick-list
         form.fields[name].help_text = form[name].help_text = ""
+    explain_intervention_choices(form, interventions)
     context = {
         "filter": filterset,
         "page": page,
