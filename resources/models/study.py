@@ -253,6 +253,7 @@ class Study(Publishable):
             models.Index(fields=["status", "-published_at"], name="study_published_idx"),
             # the studies list in its default order (Meta.ordering), a page without a sort
             models.Index(fields=["status", "-year", "title"], name="study_list_order_idx"),
+            # and on PostgreSQL only, (status, id): migration 0012 says why
         ]
 
     def __str__(self):
