@@ -78,7 +78,7 @@ DesignCounts = Mapping[str, tuple[int, int]]  # design -> (studies, appraised st
 
 
 def summarise_counts(rating: str, counts: DesignCounts) -> EvidenceSummary:
-    """Summarise counts by design, e.g. `Intervention.evidence_counts` from `for_list()`."""
+    """Summarise counts by design, e.g. an intervention's stored `evidence_counts`."""
     order = {value: index for index, value in enumerate(StudyDesign.values)}
     return EvidenceSummary(
         rating=EvidenceRating(rating),

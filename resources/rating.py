@@ -161,22 +161,40 @@ def rate(links: Iterable[InterventionStudy]) -> RatingResult:
     return RatingResult(rating, reasons, len(counted))
 
 
+def count_by_design(studies: Iterable) -> dict[str, list[int]]:
+    """Published studies by design, each [studies, appraised]: a card's evidence line."""
+    counts = {}
+    for study in studies:
+        if study.is_published:
+            tally = counts.setdefault(study.design, [0, 0])
+            tally[0] += 1
+            tally[1] += study.is_appraised
+    return counts
+
+
 @transaction.atomic
 def refresh_rating(intervention: Intervention) -> RatingResult:
-    """Recompute and store an intervention's rating and its count of published studies;
-    the one write path for both."""
+    """Recompute and store an intervention's rating and its published studies counted by
+    design; the one write path for both, so a page reads them from the row."""
     links = list(
         InterventionStudy.objects.filter(intervention=intervention).select_related("study")
     )
     result = rate(links)
-    published = sum(link.study.status == EditorialStatus.PUBLISHED for link in links)
+    evidence = count_by_design(link.study for link in links)
     Intervention.objects.filter(pk=intervention.pk).update(
         computed_rating=result.rating,
         computed_rating_reasons=result.reasons,
-        published_studies=published,
+        published_evidence=evidence,
+        published_studies=sum(studies for studies, _ in evidence.values()),
     )
     intervention.refresh_from_db(
-        fields=["computed_rating", "computed_rating_reasons", "rating", "published_studies"]
+        fields=[
+            "computed_rating",
+            "computed_rating_reasons",
+            "rating",
+            "published_evidence",
+            "published_studies",
+        ]
     )
     return result
 

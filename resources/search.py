@@ -101,9 +101,7 @@ class Kind:
         queryset = self.model.objects.published()
         if self.model is Study:
             return queryset.prefetch_related("authors")
-        if self.model is Intervention:
-            return queryset.with_evidence_counts()  # the card's summary, not every study
-        return queryset
+        return queryset  # an intervention's row holds its card's evidence counts
 
 
 KINDS = (

@@ -21,6 +21,7 @@ UNCOMPARED_FIELDS = {
     "updated_at",
     "computed_rating",
     "computed_rating_reasons",
+    "published_evidence",
     "published_studies",
 }
 

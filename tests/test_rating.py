@@ -119,13 +119,19 @@ def test_refresh_stores_the_rating_and_reasons():
 
 
 @pytest.mark.django_db
-def test_refresh_stores_how_many_published_studies_the_intervention_rests_on():
+def test_refresh_stores_the_published_studies_counted_by_design_and_appraisal():
     intervention = InterventionFactory()
-    InterventionStudyFactory.create_batch(2, intervention=intervention)
-    InterventionStudyFactory(intervention=intervention, study__status=EditorialStatus.DRAFT)
+    for study in [
+        StudyFactory(design="qualitative", appraised=True),
+        StudyFactory(design="qualitative"),
+        StudyFactory(design="cohort"),
+        StudyFactory(design="cohort", status=EditorialStatus.DRAFT, appraised=True),
+    ]:
+        InterventionStudyFactory(intervention=intervention, study=study)
     refresh_rating(intervention)
     intervention.refresh_from_db()
-    assert intervention.published_studies == 2
+    assert intervention.evidence_counts == {"qualitative": (2, 1), "cohort": (1, 0)}
+    assert intervention.published_studies == 3
 
 
 @pytest.mark.django_db

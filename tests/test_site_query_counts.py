@@ -52,28 +52,28 @@ def build_library(size):
 @pytest.mark.parametrize("size", SIZES)
 def test_home_page_query_count(visitor, django_assert_num_queries, size):
     build_library(size)
-    # 4 counts; strongest interventions + their published study links + their topics;
-    # recent studies + their authors; recent recommendations
-    with django_assert_num_queries(10):
+    # 4 counts; strongest interventions (their rows hold their evidence counts) + their
+    # topics; recent studies + their authors; recent recommendations
+    with django_assert_num_queries(9):
         assert visitor.get("/").status_code == 200
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_intervention_list_query_count(visitor, django_assert_num_queries, size):
     build_library(size)
-    # topics for the filter's pick-list; count; the page of interventions;
-    # their published study links with studies; their published topics
-    with django_assert_num_queries(5):
+    # topics for the filter's pick-list; count; the page of interventions (their rows
+    # hold their evidence counts); their published topics
+    with django_assert_num_queries(4):
         assert visitor.get("/interventions/", {"learner_level": "postgraduate"}).status_code == 200
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_intervention_page_query_count(visitor, django_assert_num_queries, size):
     intervention = build_library(size)[0]
-    # the intervention; its studies counted by design; its published topics; its
-    # published recommendations; the newest study links with studies; their outcomes;
-    # findings; learner levels; related interventions sharing a topic
-    with django_assert_num_queries(9):
+    # the intervention (with its evidence counts); its published topics; its published
+    # recommendations; the newest study links with studies; their outcomes; findings;
+    # learner levels; related interventions sharing a topic
+    with django_assert_num_queries(8):
         assert visitor.get(intervention.get_absolute_url()).status_code == 200
 
 
@@ -105,8 +105,8 @@ def test_topic_page_query_count(visitor, django_assert_num_queries, size):
     build_library(size)
     # the topic; for each of interventions, studies and recommendations its count (the
     # page shows the newest 20 and links to all N) and its newest; the interventions'
-    # published study links and published topics
-    with django_assert_num_queries(9):
+    # published topics
+    with django_assert_num_queries(8):
         assert visitor.get("/topics/shared-topic/").status_code == 200
 
 

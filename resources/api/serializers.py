@@ -425,7 +425,7 @@ class EvidenceCountsSerializer(serializers.Serializer):
 
 
 def evidence_counts(intervention) -> dict:
-    """From the `evidence_counts` that `Intervention.objects.for_list()` attaches."""
+    """From the counts by design that `refresh_rating` stores on the intervention."""
     counts = intervention.evidence_counts
     order = {value: index for index, value in enumerate(StudyDesign.values)}
     designs = sorted(counts, key=lambda design: order.get(design, len(order)))

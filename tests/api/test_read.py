@@ -6,6 +6,7 @@ import pytest
 
 from resources import search
 from resources.models import EditorialStatus
+from resources.rating import refresh_rating
 from tests.factories import (
     FindingFactory,
     InterventionFactory,
@@ -79,8 +80,6 @@ def test_the_studies_list_leaves_references_and_citations_to_each_studys_own_url
 
 def test_an_intervention_shows_its_rating_with_reasons_and_links_its_studies(api):
     link = InterventionStudyFactory(intervention__slug="reverse-mentoring")
-    from resources.rating import refresh_rating
-
     refresh_rating(link.intervention)
 
     body = api.get("/api/v1/interventions/reverse-mentoring/").json()
@@ -127,6 +126,7 @@ def test_an_intervention_counts_its_studies_by_design_alike_in_the_list_and_alon
         StudyFactory(design="cohort", status=DRAFT, appraised=True),
     ]:
         InterventionStudyFactory(intervention=intervention, study=study)
+    refresh_rating(intervention)  # as every change to its studies does
 
     listed = api.get("/api/v1/interventions/").json()["results"][0]
     record = api.get("/api/v1/interventions/practice/").json()
