@@ -23,6 +23,7 @@ from resources.models import (
     Study,
     StudyReference,
 )
+from resources.rating import count_by_design, rate
 from resources.workflow import publication_problems
 
 ERROR, WARNING = "error", "warning"
@@ -31,6 +32,7 @@ KINDS = {
     "study_without_appraisal": "Studies without appraisal",
     "study_not_ready": "Published studies missing what their page needs",
     "intervention_without_published_studies": "Interventions without published studies",
+    "intervention_out_of_step": "Interventions whose stored rating or counts are out of date",
     "recommendation_without_evidence": "Recommendations without evidence",
     "malformed_doi": "Malformed DOIs",
     "duplicate_doi": "Duplicate DOIs",
@@ -105,17 +107,28 @@ def _study_problems():
 
 
 def _intervention_problems():
-    published_links = InterventionStudy.objects.filter(study__in=Study.objects.published())
+    links = InterventionStudy.objects.select_related("study")
     interventions = Intervention.objects.prefetch_related(
-        Prefetch("study_links", queryset=published_links, to_attr="published_links")
+        Prefetch("study_links", queryset=links, to_attr="all_links")
     )
     for intervention in interventions:
-        if not intervention.published_links:
+        studies = [link.study for link in intervention.all_links]
+        if not any(study.is_published for study in studies):
             yield Problem(
                 _severity(intervention),
                 "intervention_without_published_studies",
                 intervention,
                 "no published study is linked to it",
+            )
+        # pages read these from the row; a change that skipped refresh_rating leaves them old
+        stored = (intervention.computed_rating, intervention.published_evidence)
+        if stored != (rate(intervention.all_links).rating, count_by_design(studies)):
+            yield Problem(
+                _severity(intervention),
+                "intervention_out_of_step",
+                intervention,
+                "its stored rating or study counts differ from its linked studies; "
+                "saving it in the admin recounts them",
             )
 
 

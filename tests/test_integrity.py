@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from resources.integrity import ERROR, WARNING, find_problems
 from resources.models import EditorialStatus, Study
+from resources.rating import refresh_rating
 from resources.seeding import load_seed
 from tests.factories import (
     InterventionFactory,
@@ -30,9 +31,19 @@ def found(kind):
 
 
 def test_a_consistent_library_has_no_problems():
-    InterventionStudyFactory(study__appraised=True)
+    link = InterventionStudyFactory(study__appraised=True)
+    refresh_rating(link.intervention)
     RecommendationEvidenceFactory(study__appraised=True)
     assert find_problems() == []
+
+
+def test_an_intervention_changed_without_a_recount_is_out_of_step_until_recounted():
+    link = InterventionStudyFactory(study__appraised=True)
+    refresh_rating(link.intervention)
+    InterventionStudyFactory(intervention=link.intervention, study__design="cohort")
+    assert found("intervention_out_of_step") == [(ERROR, link.intervention)]
+    refresh_rating(link.intervention)
+    assert found("intervention_out_of_step") == []
 
 
 def test_study_without_appraisal_is_a_warning():
