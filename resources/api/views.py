@@ -46,14 +46,23 @@ class PublicViewSet(
     lookup_field = "slug"
     filter_backends = [FilterBackend]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    # a page of a list leaves out what runs to hundreds per record; the record's URL has it
+    list_serializer_class = None
 
     def get_queryset(self):
+        if self.action == "list" and hasattr(self.queryset, "for_api_list"):
+            return self.queryset.for_api_list().published()
         records = (
             self.queryset.for_detail() if hasattr(self.queryset, "for_detail") else self.queryset
         )
         if self.request.method in permissions.SAFE_METHODS:
             return records.published()
         return records.all()
+
+    def get_serializer_class(self):
+        if self.action == "list" and self.list_serializer_class:
+            return self.list_serializer_class
+        return super().get_serializer_class()
 
     def perform_create(self, serializer):
         self._save_and_reload(serializer)
@@ -76,17 +85,8 @@ class StudyViewSet(PublicViewSet):
 
     queryset = Study.objects.all()
     serializer_class = serializers.StudySerializer
+    list_serializer_class = serializers.StudyListSerializer
     filterset_class = StudyFilterSet
-
-    def get_queryset(self):
-        if self.action == "list":  # references and citations are on each study's own URL
-            return self.queryset.for_api_list().published()
-        return super().get_queryset()
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return serializers.StudyListSerializer
-        return super().get_serializer_class()
 
     def get_renderers(self):
         renderers = super().get_renderers()
@@ -134,17 +134,8 @@ class RecommendationViewSet(PublicViewSet):
 
     queryset = Recommendation.objects.all()
     serializer_class = serializers.RecommendationSerializer
+    list_serializer_class = serializers.RecommendationListSerializer
     filterset_class = RecommendationFilterSet
-
-    def get_queryset(self):
-        if self.action == "list":  # how many studies, not every one of them
-            return self.queryset.for_api_list().published()
-        return super().get_queryset()
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return serializers.RecommendationListSerializer
-        return super().get_serializer_class()
 
 
 class TopicViewSet(PublicViewSet):

@@ -1,24 +1,10 @@
 """Store each intervention's count of published studies beside its rating.
 
-From here on `resources.rating.refresh_rating` keeps it; this migration counts it once.
+From here on `resources.rating.refresh_rating` keeps it; migration 0013 counts it once,
+with the counts by design it is the sum of.
 """
 
 from django.db import migrations, models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
-
-
-def count_published_studies(apps, schema_editor):
-    Intervention = apps.get_model("resources", "Intervention")
-    InterventionStudy = apps.get_model("resources", "InterventionStudy")
-    published = (
-        InterventionStudy.objects.filter(intervention=OuterRef("pk"), study__status="published")
-        .order_by()
-        .values("intervention")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    Intervention.objects.update(published_studies=Coalesce(Subquery(published), 0))
 
 
 class Migration(migrations.Migration):
@@ -37,5 +23,4 @@ class Migration(migrations.Migration):
                 help_text="Linked published studies; stored with the rating, never typed in.",
             ),
         ),
-        migrations.RunPython(count_published_studies, migrations.RunPython.noop),
     ]

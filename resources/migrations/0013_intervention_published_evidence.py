@@ -1,6 +1,7 @@
 """Store each intervention's published studies counted by design beside its rating.
 
-From here on `resources.rating.refresh_rating` keeps them; this migration counts them once.
+From here on `resources.rating.refresh_rating` keeps them and their sum,
+`published_studies` (migration 0011); this migration counts both once.
 """
 
 from django.db import migrations, models
@@ -24,9 +25,13 @@ def count_published_evidence(apps, schema_editor):
         evidence.setdefault(intervention_id, {})[design] = [studies, appraised]
     changed = []
     for intervention in Intervention.objects.only("pk").filter(pk__in=evidence):
-        intervention.published_evidence = evidence[intervention.pk]
+        by_design = evidence[intervention.pk]
+        intervention.published_evidence = by_design
+        intervention.published_studies = sum(studies for studies, _ in by_design.values())
         changed.append(intervention)
-    Intervention.objects.bulk_update(changed, ["published_evidence"], batch_size=500)
+    Intervention.objects.bulk_update(
+        changed, ["published_evidence", "published_studies"], batch_size=500
+    )
 
 
 class Migration(migrations.Migration):

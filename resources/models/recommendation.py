@@ -22,14 +22,21 @@ class RecommendationQuerySet(PublishableQuerySet):
             )
         )
 
+    def with_published_topics(self):
+        from .topic import Topic
+
+        return self.prefetch_related(
+            models.Prefetch(
+                "topics", queryset=Topic.objects.published(), to_attr="published_topics"
+            )
+        )
+
     def for_api_list(self):
         """A page of the API list: what it concerns and how many published studies back it.
 
         A recommendation rests on hundreds of studies at scale; its own URL lists them.
         The count is a subquery, run for the page's rows only.
         """
-        from .topic import Topic
-
         published_evidence = (
             RecommendationEvidence.objects.filter(published_through("study"))
             .filter(recommendation=models.OuterRef("pk"))
@@ -40,28 +47,23 @@ class RecommendationQuerySet(PublishableQuerySet):
         )
         return (
             self.for_list()
-            .prefetch_related(
-                models.Prefetch(
-                    "topics", queryset=Topic.objects.published(), to_attr="published_topics"
-                )
-            )
+            .with_published_topics()
             .annotate(evidence_count=Coalesce(models.Subquery(published_evidence), 0))
         )
 
     def for_detail(self):
         """The studies behind it (published only, each once) and what it concerns."""
-        from .topic import Topic
-
         evidence = (
             RecommendationEvidence.objects.filter(published_through("study"))
             .select_related("study")
             .order_by("relation", "-study__year", "study__title")
         )
-        return self.for_list().prefetch_related(
-            models.Prefetch("evidence", queryset=evidence, to_attr="published_evidence"),
-            models.Prefetch(
-                "topics", queryset=Topic.objects.published(), to_attr="published_topics"
-            ),
+        return (
+            self.for_list()
+            .with_published_topics()
+            .prefetch_related(
+                models.Prefetch("evidence", queryset=evidence, to_attr="published_evidence")
+            )
         )
 
 
