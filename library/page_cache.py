@@ -6,7 +6,8 @@ may vary on (htmx's; for the API, Accept, which picks JSON or a citation format)
 library's generation number it was rendered under. `bump_generation()` (called explicitly
 by every write path: the workflow, the admin, the API, seeding, restoring a backup,
 generating a corpus) moves the number on, so every stored page is stale at once. A hit
-reads the page and the current number in one round trip to Redis.
+reads the page and the current number in one round trip to Redis, or in none from the
+process's own copy (below).
 
 The middleware sits early, so an anonymous hit skips sessions, authentication and CSRF:
 it decides from the request's cookies and Authorization header, never from the user. An
@@ -19,13 +20,23 @@ headers, which every hit therefore gets afresh.
 The generation lives in the cache (`library:generation`): with Redis all processes share
 it; the local-memory cache is per process, so the page cache is off by default without
 Redis (settings.PAGE_CACHE_SECONDS).
+
+With Redis, each process also keeps the pages it has served in its own memory
+(`ProcessCopy`, settings.PAGE_CACHE_LOCAL_BYTES), so a repeat visit costs no round trip.
+Redis tells the process when the generation changes (`library.redis_cache.KeyWatch`):
+before each use the copy looks for that message, and on any sign of a change, or doubt,
+it empties itself and goes back to Redis. Redis sends the message as it runs the write,
+so another process lets go of the old pages within the time a message takes to cross
+loopback; the process that wrote lets go at once.
 """
 
 import hashlib
 import time
+import weakref
+from collections import OrderedDict
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import set_response_etag
@@ -50,7 +61,69 @@ def current_generation() -> int:
     return generation
 
 
+class ProcessCopy:
+    """The pages this process has served lately, kept while Redis reports no change to the
+    generation: least recently used first out, within `max_bytes` of bodies."""
+
+    def __init__(self, watch, max_bytes: int):
+        self._watch = watch
+        self._max_bytes = max_bytes
+        self._pages = OrderedDict()  # key: (expires, stored)
+        self._bytes = 0
+
+    def get(self, key: str) -> tuple | None:
+        if self._watch.changed():
+            self.clear()
+            return None
+        if (entry := self._pages.get(key)) is None:
+            return None
+        expires, stored = entry
+        if expires < time.monotonic():
+            self._drop(key)
+            return None
+        self._pages.move_to_end(key)
+        return stored
+
+    def keep(self, key: str, stored: tuple, seconds: int) -> None:
+        size = len(stored[-1])
+        if size > self._max_bytes:
+            return
+        if key in self._pages:
+            self._drop(key)
+        while self._pages and self._bytes + size > self._max_bytes:
+            self._drop(next(iter(self._pages)))
+        self._pages[key] = (time.monotonic() + seconds, stored)
+        self._bytes += size
+
+    def clear(self) -> None:
+        self._pages.clear()
+        self._bytes = 0
+
+    def _drop(self, key: str) -> None:
+        _, stored = self._pages.pop(key)
+        self._bytes -= len(stored[-1])
+
+
+_copies = weakref.WeakKeyDictionary()  # cache backend: its ProcessCopy, or None
+
+
+def process_copy() -> ProcessCopy | None:
+    """This process's copy of pages from the default cache, when that cache can watch the
+    generation for changes (Redis) and the copy is not turned off."""
+    backend = caches["default"]
+    try:
+        return _copies[backend]
+    except KeyError:
+        copy = None
+        if hasattr(backend, "watch") and settings.PAGE_CACHE_LOCAL_BYTES > 0:
+            copy = ProcessCopy(backend.watch(GENERATION_KEY), settings.PAGE_CACHE_LOCAL_BYTES)
+        _copies[backend] = copy
+        return copy
+
+
 def _increment() -> None:
+    if (copy := _copies.get(caches["default"])) is not None:
+        copy.clear()  # at once: Redis's message to this process's watch may not be in yet
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # evicted, or never set
@@ -133,12 +206,17 @@ class PageCacheMiddleware:
         if not _may_use_cache(request):
             return self.get_response(request)
         key = page_key(request)
+        copy = process_copy()
+        if copy is not None and (stored := copy.get(key)) is not None:
+            return _response(stored)
         # One round trip fetches the page and the library's generation together.
         found = cache.get_many([key, GENERATION_KEY])
         generation = found.get(GENERATION_KEY)
         if generation is None:
             generation = current_generation()
         elif (stored := found.get(key)) is not None and stored[0] == generation:
+            if copy is not None:
+                copy.keep(key, stored, settings.PAGE_CACHE_SECONDS)
             return _response(stored)
         response = self.get_response(request)
         if _may_store(request, response):

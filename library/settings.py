@@ -213,6 +213,9 @@ BENCHMARK_CEILING = env_bool("DJANGO_BENCHMARK_CEILING", default=False)
 # publish or edit. On by default only with Redis: the local-memory cache is per process,
 # so another worker would not learn of a change. Off with DJANGO_CACHE=0 (a dummy cache).
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 10 * 60 if REDIS_URL else 0)
+# With Redis, each process also keeps pages it served in its own memory, up to this many
+# bytes of bodies, for as long as Redis reports no change (library.page_cache.ProcessCopy).
+PAGE_CACHE_LOCAL_BYTES = env_int("DJANGO_PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
 
 LOGIN_URL = "admin:login"
 

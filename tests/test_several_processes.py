@@ -31,6 +31,26 @@ client = APIClient()
 print(" ".join(str(client.get("/api/v1/topics/").status_code) for _ in range({requests})))
 """
 
+# Reads a page until it is in this process's copy, publishes a topic behind the cache's
+# back, has another process bump the generation, and says whether the page moved on.
+READER_WHILE_ANOTHER_PROCESS_PUBLISHES = """
+import subprocess, sys, time
+from django.test import Client
+from django.utils import timezone
+from resources.models import Topic
+reader = Client()
+reader.get("/topics/"), reader.get("/topics/")
+Topic.objects.create(name="Simulation", slug="simulation", status="published",
+                     published_at=timezone.now())
+stale = b"Simulation" not in reader.get("/topics/").content
+subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c",
+                "from library.page_cache import bump_generation; bump_generation()"], check=True)
+deadline = time.monotonic() + 2
+while b"Simulation" not in reader.get("/topics/").content and time.monotonic() < deadline:
+    time.sleep(0.01)
+print("stale" if stale else "not cached", "fresh" if time.monotonic() < deadline else "stuck")
+"""
+
 
 def environment(database: Path, **extra) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
@@ -97,3 +117,16 @@ def test_the_api_rate_limit_holds_across_processes_sharing_redis(database):
 
     assert client(2) == ["200", "200"]
     assert client(2) == ["200", "429"]
+
+
+def test_a_page_kept_by_one_process_moves_on_when_another_process_publishes(database):
+    pytest.importorskip("redis")
+    shared = {
+        "REDIS_URL": REDIS,
+        "DJANGO_CACHE_KEY_PREFIX": uuid.uuid4().hex,
+        "DJANGO_PAGE_CACHE_SECONDS": "600",
+    }
+    script = READER_WHILE_ANOTHER_PROCESS_PUBLISHES
+    result = manage(database, "shell", "--no-imports", "-c", script, **shared)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["stale", "fresh"]
