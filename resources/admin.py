@@ -21,7 +21,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -62,6 +62,12 @@ def refresh_evidence(interventions: Iterable[Intervention]) -> None:
     for intervention in interventions:
         rating.refresh_rating(intervention)
     evidence_map.refresh_cells(interventions)
+
+
+def recount_topics(filed_before: set[int], study: Study | None = None) -> None:
+    """Topics' counts of published studies, after a study's topics changed or it went."""
+    filed = Q(pk__in=filed_before) | (Q(studies=study) if study else Q())
+    Topic.objects.filter(filed).recount_studies()
 
 
 # Editorial workflow ------------------------------------------------------------------
@@ -271,6 +277,11 @@ class TopicAdmin(EditorialMixin, SimpleHistoryAdmin):
         ("Provenance", {"fields": ["sources"]}),
         EDITORIAL_FIELDSET,
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # the form's copy of the stored count may be older than the row's
+        Topic.objects.filter(pk=obj.pk).recount_studies()
 
 
 # Importing references and the integrity report ------------------------------------------
@@ -564,20 +575,26 @@ class StudyAdmin(CurationToolsMixin, EditorialMixin, SimpleHistoryAdmin):
     ]
 
     def save_related(self, request, form, formsets, change):
+        filed_before = set(form.instance.topics.values_list("pk", flat=True))
         super().save_related(request, form, formsets, change)
         # its design, appraisal, status, outcomes or findings may change the rating and the
         # map cells of every linked intervention
         refresh_evidence(form.instance.interventions.all())
+        recount_topics(filed_before, form.instance)
 
     def delete_model(self, request, obj):
         interventions = list(obj.interventions.all())
+        filed_before = set(obj.topics.values_list("pk", flat=True))
         super().delete_model(request, obj)
         refresh_evidence(interventions)
+        recount_topics(filed_before)
 
     def delete_queryset(self, request, queryset):
         interventions = list(Intervention.objects.filter(studies__in=queryset).distinct())
+        filed_before = set(Topic.objects.filter(studies__in=queryset).values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
         refresh_evidence(interventions)
+        recount_topics(filed_before)
 
 
 # Interventions -----------------------------------------------------------------------

@@ -39,11 +39,13 @@ def dump() -> str:
 def restore(path: str) -> None:
     """Load a dump into a migrated database in one transaction, then rebuild derived data."""
     from resources.evidence_map import refresh_all_cells
+    from resources.models import Topic
     from resources.rating import refresh_all_ratings
     from resources.search import reindex_all
 
     call_command("loaddata", path, verbosity=0)
     refresh_all_ratings()
     refresh_all_cells()
+    Topic.objects.recount_studies()
     reindex_all()
     bump_generation()

@@ -722,6 +722,7 @@ def generate(
         refresh_all_ratings()
         progress.stage("evidence map", 0)
         refresh_all_cells()
+        Topic.objects.recount_studies()
         progress.stage("search index", 0)
         reindex_all()
         bump_generation()

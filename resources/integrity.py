@@ -11,7 +11,7 @@ keys keep references from pointing at nothing at all).
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch
 
 from resources.doi import DOI_PATTERN, normalise_doi
 from resources.importers.plan import match_key
@@ -22,7 +22,9 @@ from resources.models import (
     RecommendationEvidence,
     Study,
     StudyReference,
+    Topic,
 )
+from resources.models.base import published_through
 from resources.rating import count_by_design, rate
 from resources.workflow import publication_problems
 
@@ -33,6 +35,7 @@ KINDS = {
     "study_not_ready": "Published studies missing what their page needs",
     "intervention_without_published_studies": "Interventions without published studies",
     "intervention_out_of_step": "Interventions whose stored rating or counts are out of date",
+    "topic_out_of_step": "Topics whose stored count of studies is out of date",
     "recommendation_without_evidence": "Recommendations without evidence",
     "malformed_doi": "Malformed DOIs",
     "duplicate_doi": "Duplicate DOIs",
@@ -66,6 +69,7 @@ def find_problems() -> list[Problem]:
     problems = [
         *_study_problems(),
         *_intervention_problems(),
+        *_topic_problems(),
         *_recommendation_problems(),
         *_reference_problems(),
     ]
@@ -130,6 +134,18 @@ def _intervention_problems():
                 "its stored rating or study counts differ from its linked studies; "
                 "saving it in the admin recounts them",
             )
+
+
+def _topic_problems():
+    filed = Count("studies", filter=published_through("studies"))
+    for topic in Topic.objects.annotate(filed=filed).exclude(published_studies=F("filed")):
+        yield Problem(
+            _severity(topic),
+            "topic_out_of_step",
+            topic,
+            f"its page says {topic.published_studies} published studies are filed under it, "
+            f"but {topic.filed} are; saving it in the admin recounts them",
+        )
 
 
 def _recommendation_problems():

@@ -11,6 +11,7 @@ from django.db import DatabaseError, transaction
 
 from library.page_cache import bump_generation
 from resources.evidence_map import refresh_all_cells
+from resources.models import Topic
 from resources.rating import refresh_all_ratings
 from resources.search import reindex_all
 
@@ -100,6 +101,7 @@ def load_seed(files: list[Path] | None = None) -> SeedReport:
         _load_file(path, report)
     refresh_all_ratings()
     refresh_all_cells()
+    Topic.objects.recount_studies()
     reindex_all()
     bump_generation()
     return report

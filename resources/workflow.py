@@ -127,11 +127,12 @@ def transition(obj, target: EditorialStatus, user) -> bool:
 
 
 def after_status_change(objects: list) -> None:
-    """What a status change affects elsewhere: ratings, the evidence map, the search index,
-    cached pages."""
+    """What a status change affects elsewhere: ratings, the evidence map, topics' counts
+    of studies, the search index, cached pages."""
     studies = [obj for obj in objects if isinstance(obj, Study)]
     interventions = {obj.pk: obj for obj in objects if isinstance(obj, Intervention)}
     if studies:
+        Topic.objects.filter(studies__in=studies).recount_studies()
         for intervention in Intervention.objects.filter(studies__in=studies).distinct():
             interventions.setdefault(intervention.pk, intervention)
     for intervention in interventions.values():

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count, Q
 
 from resources.corpus import (
     MIDDLING_WORD,
@@ -14,6 +15,7 @@ from resources.corpus import (
 )
 from resources.models import (
     AppraisalStatus,
+    EditorialStatus,
     Finding,
     Intervention,
     InterventionStudy,
@@ -116,6 +118,13 @@ def test_interventions_are_rated_and_published_records_indexed(corpus):
     assert SearchEntry.objects.filter(study__isnull=False).count() == (
         Study.objects.published().count()
     )
+
+
+def test_topics_store_their_counts_of_published_studies(corpus):
+    filed = Count("studies", filter=Q(studies__status=EditorialStatus.PUBLISHED))
+    counts = Topic.objects.annotate(filed=filed).values_list("published_studies", "filed")
+    assert all(stored == counted for stored, counted in counts)
+    assert sum(stored for stored, _ in counts) > 0
 
 
 def test_the_planted_search_words_appear(corpus):

@@ -385,6 +385,11 @@ class StudySerializer(ModelRulesSerializer):
             StudyLearnerLevel.objects.bulk_create(
                 StudyLearnerLevel(study=instance, level=level) for level in dict.fromkeys(values)
             )
+        elif name == "topics":
+            filed_before = set(instance.topics.values_list("pk", flat=True))
+            super().save_related(instance, name, values)
+            filed = filed_before | {topic.pk for topic in values}
+            Topic.objects.filter(pk__in=filed).recount_studies()  # as the study admin does
         else:
             super().save_related(instance, name, values)
 
@@ -604,9 +609,15 @@ class TopicSerializer(ModelRulesSerializer):
             "slug",
             "name",
             "description",
+            "published_studies",
             "status",
             "published_at",
             "updated_at",
         ]
-        read_only_fields = ["published_at", "updated_at"]
+        read_only_fields = ["published_studies", "published_at", "updated_at"]
         extra_kwargs = {"slug": {"validators": []}, "name": {"validators": []}}
+
+    def after_save(self, instance):
+        # the instance's copy of the stored count may be older than the row's
+        Topic.objects.filter(pk=instance.pk).recount_studies()
+        instance.refresh_from_db(fields=["published_studies"])

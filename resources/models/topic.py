@@ -1,8 +1,34 @@
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import Publishable
+from .base import Publishable, PublishableQuerySet, SlugManager
+from .choices import EditorialStatus
+
+
+class TopicQuerySet(PublishableQuerySet):
+    def recount_studies(self) -> int:
+        """Store each topic's count of published studies, which its page shows: counting
+        them on every visit meant 44,000 rows for the largest topic of 100,000 studies.
+
+        Called wherever a study's status or topics change (`resources.workflow`, the study
+        admin, the API, seeding, restoring, the corpus); the integrity report flags a
+        topic whose stored count has drifted.
+        """
+        filed = (
+            self.model.studies.through.objects.filter(
+                topic=models.OuterRef("pk"), study__status=EditorialStatus.PUBLISHED
+            )
+            .values("topic")
+            .annotate(studies=models.Count("*"))
+            .values("studies")
+        )
+        return self.update(published_studies=Coalesce(models.Subquery(filed), 0))
+
+
+class TopicManager(SlugManager.from_queryset(TopicQuerySet)):
+    pass
 
 
 class Topic(Publishable):
@@ -11,8 +37,15 @@ class Topic(Publishable):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(blank=True)
+    published_studies = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Published studies filed under it; recounted on every change to a "
+        "study's status or topics, never typed in.",
+    )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = TopicManager()
+    history = HistoricalRecords(excluded_fields=["updated_at", "published_studies"])
 
     class Meta:
         ordering = ["name"]
