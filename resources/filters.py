@@ -133,6 +133,7 @@ class StudyFilterSet(SearchFilterSet):
         choices=KirkpatrickLevel.choices, method="filter_outcome_level", label="Outcome level"
     )
     appraised = BooleanFilter(method="filter_appraised", label="Appraised")
+    cites = SlugsFilter(relation="references__slug", label="Cites")
     sort = NullsLastOrderingFilter(
         fields=(("year", "year"), ("title", "title"), ("citation_count", "citations")),
         label="Sort",

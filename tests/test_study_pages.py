@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from resources.models import AppraisalStatus, Country, EditorialStatus, LearnerLevel
+from resources.models import AppraisalStatus, Country, EditorialStatus, LearnerLevel, Study
 from tests.factories import (
     FindingFactory,
     InterventionFactory,
@@ -317,3 +317,39 @@ def test_most_cited_first_puts_studies_without_a_citation_count_last(visitor):
     StudyFactory(title="Cited once", citation_count=1)
     response = visitor.get("/studies/", {"sort": "-citations"})
     assert titles(response) == ["Cited twice", "Cited once", "Uncounted"]
+
+
+def cited_by_many(count: int, draft: int = 0) -> Study:
+    """A study cited by `count` published studies, one a year from 2000, and `draft` drafts."""
+    classic = StudyFactory(slug="classic", title="A classic")
+    for year in range(2000, 2000 + count):
+        StudyReferenceFactory(cited=classic, citing__title=f"Citing of {year}", citing__year=year)
+    for _ in range(draft):
+        StudyReferenceFactory(cited=classic, citing__status="draft", citing__title="Draft citing")
+    return classic
+
+
+def test_a_much_cited_study_lists_its_twenty_newest_citers_and_links_to_all(visitor):
+    cited_by_many(25, draft=1)
+    html = visitor.get("/studies/classic/").content.decode()
+    assert "Citing of 2024" in html and "Citing of 2005" in html
+    assert "Citing of 2004" not in html and "Draft citing" not in html
+    assert "The 20 most recent of 25." in html
+    assert '<a href="/studies/?cites=classic">See all 25 studies citing it</a>' in html
+
+
+def test_a_study_cited_a_few_times_lists_them_all_without_a_link(visitor):
+    cited_by_many(3)
+    html = visitor.get("/studies/classic/").content.decode()
+    assert "Citing of 2002" in html
+    assert "most recent of" not in html and "?cites=" not in html
+
+
+def test_the_studies_list_filtered_by_cites_lists_every_published_citer_and_says_so(visitor):
+    cited_by_many(25, draft=1)
+    StudyFactory(title="Unrelated")
+    response = visitor.get("/studies/", {"cites": "classic"})
+    html = response.content.decode()
+    assert response.context["page"].paginator.count == 25
+    assert 'Studies citing <a href="/studies/classic/">A classic</a>.' in html
+    assert '<input type="hidden" name="cites" value="classic"' in html  # kept by the filters

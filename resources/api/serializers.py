@@ -7,6 +7,7 @@ QuerySet methods, whose prefetches start from `.published()`.
 """
 
 import copy
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -14,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.reverse import reverse
 
 from library.page_cache import bump_generation
 from resources import evidence_map, rating, search, workflow
@@ -34,6 +36,7 @@ from resources.models import (
     StudyReference,
     Topic,
 )
+from resources.models.study import CITED_BY_SHOWN
 
 from .exceptions import as_drf_errors
 
@@ -315,7 +318,19 @@ class StudySerializer(ModelRulesSerializer):
         source="recommendation_evidence", many=True, read_only=True
     )
     references = ReferenceSerializer(source="reference_links", many=True, read_only=True)
-    cited_by = CitedBySerializer(source="citation_links", many=True, read_only=True)
+    cited_by = CitedBySerializer(
+        source="newest_citations",
+        many=True,
+        read_only=True,
+        help_text=f"The newest {CITED_BY_SHOWN} published studies citing it; "
+        "cited_by_url lists them all.",
+    )
+    cited_by_count = serializers.IntegerField(
+        read_only=True, help_text="How many published studies cite it."
+    )
+    cited_by_url = serializers.SerializerMethodField(
+        help_text="Every published study citing it: the studies list filtered by `cites`."
+    )
 
     child_serializers = {
         "authors": AuthorSerializer,
@@ -368,6 +383,8 @@ class StudySerializer(ModelRulesSerializer):
             "recommendations",
             "references",
             "cited_by",
+            "cited_by_count",
+            "cited_by_url",
             "status",
             "published_at",
             "updated_at",
@@ -378,6 +395,10 @@ class StudySerializer(ModelRulesSerializer):
             "slug": {"validators": []},
             "doi": {"validators": []},
         }
+
+    def get_cited_by_url(self, study) -> str:
+        studies = reverse("api:study-list", request=self.context.get("request"))
+        return f"{studies}?{urlencode({'cites': study.slug})}"
 
     def save_related(self, instance, name, values):
         if name == "learner_levels":
@@ -521,10 +542,14 @@ class StudyListSerializer(StudySerializer):
 
     references = None
     cited_by = None
+    cited_by_count = None
+    cited_by_url = None
 
     class Meta(StudySerializer.Meta):
         fields = [
-            name for name in StudySerializer.Meta.fields if name not in ("references", "cited_by")
+            name
+            for name in StudySerializer.Meta.fields
+            if name not in ("references", "cited_by", "cited_by_count", "cited_by_url")
         ]
 
 

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -39,6 +39,9 @@ def validate_not_future_year(year: int) -> None:
 
 # From this many studies up, a topic's newest are found along the list's order index.
 TOPIC_ORDERED_SCAN_FROM = 1000
+# A study's page and API record list this many of the studies citing it, newest first,
+# with their number and a link to all of them: a classic is cited by hundreds.
+CITED_BY_SHOWN = 20
 
 
 class StudyQuerySet(PublishableQuerySet):
@@ -68,22 +71,35 @@ class StudyQuerySet(PublishableQuerySet):
         )
 
     def for_detail(self):
-        """A study page: everything it shows, with linked records limited to published ones."""
-        return self.for_api_list().prefetch_related(
-            models.Prefetch(
-                "reference_links",
-                queryset=StudyReference.objects.filter(published_through("cited"))
-                .select_related("cited")
-                .prefetch_related("cited__authors")
-                .order_by("cited__year", "cited__title"),
-            ),
-            models.Prefetch(
-                "citation_links",
-                queryset=StudyReference.objects.filter(published_through("citing"))
-                .select_related("citing")
-                .prefetch_related("citing__authors")
-                .order_by("-citing__year", "citing__title"),
-            ),
+        """A study page: everything it shows, with linked records limited to published ones,
+        and of the studies citing it the newest CITED_BY_SHOWN (`newest_citations`) and
+        their number (`cited_by_count`)."""
+        citing = StudyReference.objects.filter(published_through("citing"))
+        counted = (
+            citing.filter(cited=models.OuterRef("pk"))
+            .values("cited")
+            .annotate(studies=models.Count("*"))
+            .values("studies")
+        )
+        return (
+            self.for_api_list()
+            .annotate(cited_by_count=Coalesce(models.Subquery(counted), 0))
+            .prefetch_related(
+                models.Prefetch(
+                    "reference_links",
+                    queryset=StudyReference.objects.filter(published_through("cited"))
+                    .select_related("cited")
+                    .prefetch_related("cited__authors")
+                    .order_by("cited__year", "cited__title"),
+                ),
+                models.Prefetch(
+                    "citation_links",
+                    queryset=citing.select_related("citing")
+                    .prefetch_related("citing__authors")
+                    .order_by("-citing__year", "citing__title")[:CITED_BY_SHOWN],
+                    to_attr="newest_citations",  # a sliced prefetch cannot fill the manager
+                ),
+            )
         )
 
     def for_api_list(self):

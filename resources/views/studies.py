@@ -59,13 +59,18 @@ def study_list(request):
     form = filterset.form
     form.fields["appraised"].widget = forms.Select(choices=APPRAISED_CHOICES)
     form.fields["sort"].widget = CSVSelect(choices=SORT_CHOICES)
+    form.fields["cites"].widget = forms.HiddenInput()  # set by a study page's "See all" link
     form["country"].label = "Country"  # the bound field, which validation already built
     for name in ("topic", "intervention", "country", "sort"):
         # "separate values by commas" does not fit a pick-list
         form.fields[name].help_text = form[name].help_text = ""
     explain_intervention_choices(form, interventions)
+    cited = getattr(form, "cleaned_data", {}).get("cites")
     context = {
         "filter": filterset,
+        "cited": Study.objects.published().filter(slug__in=cited).only("slug", "title")
+        if cited
+        else [],
         "page": page,
         "export_links": _export_links(request, page.paginator.count),
         "max_export": MAX_EXPORT,

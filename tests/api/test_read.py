@@ -291,3 +291,28 @@ def test_the_docs_use_only_the_apps_own_assets_and_no_inline_script(api):
     assert "<script>" not in html  # the page's Content-Security-Policy forbids inline scripts
     for source in sources:
         assert api.get(source).status_code == 200, source
+
+
+def test_a_much_cited_study_gives_its_twenty_newest_citers_their_number_and_a_link_to_all(api):
+    classic = StudyFactory(slug="classic")
+    for year in range(2000, 2025):
+        StudyReferenceFactory(cited=classic, citing__year=year, citing__slug=f"citing-{year}")
+    StudyReferenceFactory(cited=classic, citing__status="draft")
+
+    body = api.get("/api/v1/studies/classic/").json()
+
+    assert [link["study"]["slug"] for link in body["cited_by"]] == [
+        f"citing-{year}" for year in range(2024, 2004, -1)
+    ]
+    assert body["cited_by_count"] == 25
+    assert body["cited_by_url"] == "http://testserver/api/v1/studies/?cites=classic"
+    every_citer = api.get(body["cited_by_url"]).json()
+    assert every_citer["count"] == 25
+    assert "classic" not in {row["slug"] for row in every_citer["results"]}
+
+
+def test_a_records_own_url_is_that_record_whatever_list_filters_it_is_given(api):
+    StudyFactory(slug="qualitative-one", design="qualitative")
+    response = api.get("/api/v1/studies/qualitative-one/", {"design": "rct"})
+    assert response.status_code == 200
+    assert response.json()["slug"] == "qualitative-one"
