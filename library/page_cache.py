@@ -27,7 +27,8 @@ Redis tells the process when the generation changes (`library.redis_cache.KeyWat
 before each use the copy looks for that message, and on any sign of a change, or doubt,
 it empties itself and goes back to Redis. Redis sends the message as it runs the write,
 so another process lets go of the old pages within the time a message takes to cross
-loopback; the process that wrote lets go at once.
+loopback; the process that wrote lets go at once. Like Django's cache connections, the
+copy belongs to one thread: a threaded server keeps one per thread.
 """
 
 import hashlib
