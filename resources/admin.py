@@ -24,12 +24,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from library.page_cache import bump_generation
-from resources import evidence_map, integrity, rating, search, workflow
+from resources import evidence_map, integrity, rating, search, tallies, workflow
 from resources.importers import ImportFileError, parse_file
 from resources.importers import crossref as crossref_lookup
 from resources.importers.plan import Action, ImportRefused, apply, make_plan
@@ -64,10 +64,10 @@ def refresh_evidence(interventions: Iterable[Intervention]) -> None:
     evidence_map.refresh_cells(interventions)
 
 
-def recount_topics(filed_before: set[int], study: Study | None = None) -> None:
-    """Topics' counts of published studies, after a study's topics changed or it went."""
+def recount_studies(filed_before: set[int], study: Study | None = None) -> None:
+    """The counts of published studies, after a study's topics changed or it went."""
     filed = Q(pk__in=filed_before) | (Q(studies=study) if study else Q())
-    Topic.objects.filter(filed).recount_studies()
+    tallies.recount_studies(Topic.objects.filter(filed))
 
 
 # Editorial workflow ------------------------------------------------------------------
@@ -455,8 +455,12 @@ class CurationToolsMixin:
         )
 
     def _change_url(self, obj) -> str:
+        """Its change form, or "" for what the admin does not edit (a stored total)."""
         opts = obj._meta
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        try:
+            return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        except NoReverseMatch:
+            return ""
 
 
 # Studies -----------------------------------------------------------------------------
@@ -580,21 +584,21 @@ class StudyAdmin(CurationToolsMixin, EditorialMixin, SimpleHistoryAdmin):
         # its design, appraisal, status, outcomes or findings may change the rating and the
         # map cells of every linked intervention
         refresh_evidence(form.instance.interventions.all())
-        recount_topics(filed_before, form.instance)
+        recount_studies(filed_before, form.instance)
 
     def delete_model(self, request, obj):
         interventions = list(obj.interventions.all())
         filed_before = set(obj.topics.values_list("pk", flat=True))
         super().delete_model(request, obj)
         refresh_evidence(interventions)
-        recount_topics(filed_before)
+        recount_studies(filed_before)
 
     def delete_queryset(self, request, queryset):
         interventions = list(Intervention.objects.filter(studies__in=queryset).distinct())
         filed_before = set(Topic.objects.filter(studies__in=queryset).values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
         refresh_evidence(interventions)
-        recount_topics(filed_before)
+        recount_studies(filed_before)
 
 
 # Interventions -----------------------------------------------------------------------

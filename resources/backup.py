@@ -19,6 +19,7 @@ EXCLUDED = [
     "resources.recommendationsearchindex",
     "resources.topicsearchindex",
     "resources.evidencemapcell",
+    "resources.publishedtotal",
 ]
 
 
@@ -39,13 +40,13 @@ def dump() -> str:
 def restore(path: str) -> None:
     """Load a dump into a migrated database in one transaction, then rebuild derived data."""
     from resources.evidence_map import refresh_all_cells
-    from resources.models import Topic
     from resources.rating import refresh_all_ratings
     from resources.search import reindex_all
+    from resources.tallies import recount_studies
 
     call_command("loaddata", path, verbosity=0)
     refresh_all_ratings()
     refresh_all_cells()
-    Topic.objects.recount_studies()
+    recount_studies()
     reindex_all()
     bump_generation()

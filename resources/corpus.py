@@ -58,6 +58,7 @@ from resources.models import (
 )
 from resources.rating import refresh_all_ratings
 from resources.search import reindex_all
+from resources.tallies import recount_studies
 
 SYNTHETIC_SOURCE_SLUG = "synthetic-corpus"
 SLUG_PREFIX = "synthetic-"
@@ -722,7 +723,7 @@ def generate(
         refresh_all_ratings()
         progress.stage("evidence map", 0)
         refresh_all_cells()
-        Topic.objects.recount_studies()
+        recount_studies()
         progress.stage("search index", 0)
         reindex_all()
         bump_generation()

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch
 
+from resources import tallies
 from resources.doi import DOI_PATTERN, normalise_doi
 from resources.importers.plan import match_key
 from resources.models import (
     Intervention,
     InterventionStudy,
+    PublishedTotal,
     Recommendation,
     RecommendationEvidence,
     Study,
@@ -36,6 +38,7 @@ KINDS = {
     "intervention_without_published_studies": "Interventions without published studies",
     "intervention_out_of_step": "Interventions whose stored rating or counts are out of date",
     "topic_out_of_step": "Topics whose stored count of studies is out of date",
+    "total_out_of_step": "The library's stored count of studies is out of date",
     "recommendation_without_evidence": "Recommendations without evidence",
     "malformed_doi": "Malformed DOIs",
     "duplicate_doi": "Duplicate DOIs",
@@ -70,6 +73,7 @@ def find_problems() -> list[Problem]:
         *_study_problems(),
         *_intervention_problems(),
         *_topic_problems(),
+        *_total_problems(),
         *_recommendation_problems(),
         *_reference_problems(),
     ]
@@ -146,6 +150,18 @@ def _topic_problems():
             f"its page says {topic.published_studies} published studies are filed under it, "
             f"but {topic.filed} are; saving it in the admin recounts them",
         )
+
+
+def _total_problems():
+    for total in PublishedTotal.objects.filter(model=tallies.STUDY):
+        if total.count != (counted := Study.objects.published().count()):
+            yield Problem(
+                ERROR,
+                "total_out_of_step",
+                total,
+                f"the home page says {total.count} studies are published, but {counted} "
+                "are; publishing, unpublishing or saving any study recounts it",
+            )
 
 
 def _recommendation_problems():

@@ -11,9 +11,9 @@ from django.db import DatabaseError, transaction
 
 from library.page_cache import bump_generation
 from resources.evidence_map import refresh_all_cells
-from resources.models import Topic
 from resources.rating import refresh_all_ratings
 from resources.search import reindex_all
+from resources.tallies import recount_studies
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 # Stamps, and the rating and count that load_seed recomputes after loading: never in a fixture.
@@ -101,7 +101,7 @@ def load_seed(files: list[Path] | None = None) -> SeedReport:
         _load_file(path, report)
     refresh_all_ratings()
     refresh_all_cells()
-    Topic.objects.recount_studies()
+    recount_studies()
     reindex_all()
     bump_generation()
     return report

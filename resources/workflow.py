@@ -20,7 +20,7 @@ index).
 from django.db import transaction
 
 from library.page_cache import bump_generation
-from resources import evidence_map, rating, search
+from resources import evidence_map, rating, search, tallies
 from resources.models import (
     EditorialStatus,
     Intervention,
@@ -127,12 +127,12 @@ def transition(obj, target: EditorialStatus, user) -> bool:
 
 
 def after_status_change(objects: list) -> None:
-    """What a status change affects elsewhere: ratings, the evidence map, topics' counts
-    of studies, the search index, cached pages."""
+    """What a status change affects elsewhere: ratings, the evidence map, the counts of
+    published studies, the search index, cached pages."""
     studies = [obj for obj in objects if isinstance(obj, Study)]
     interventions = {obj.pk: obj for obj in objects if isinstance(obj, Intervention)}
     if studies:
-        Topic.objects.filter(studies__in=studies).recount_studies()
+        tallies.recount_studies(Topic.objects.filter(studies__in=studies))
         for intervention in Intervention.objects.filter(studies__in=studies).distinct():
             interventions.setdefault(intervention.pk, intervention)
     for intervention in interventions.values():

@@ -18,7 +18,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.reverse import reverse
 
 from library.page_cache import bump_generation
-from resources import evidence_map, rating, search, workflow
+from resources import evidence_map, rating, search, tallies, workflow
 from resources.models import (
     Country,
     EditorialStatus,
@@ -410,7 +410,7 @@ class StudySerializer(ModelRulesSerializer):
             filed_before = set(instance.topics.values_list("pk", flat=True))
             super().save_related(instance, name, values)
             filed = filed_before | {topic.pk for topic in values}
-            Topic.objects.filter(pk__in=filed).recount_studies()  # as the study admin does
+            tallies.recount_studies(Topic.objects.filter(pk__in=filed))  # as the admin does
         else:
             super().save_related(instance, name, values)
 

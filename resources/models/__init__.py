@@ -32,6 +32,7 @@ from .study import (
     StudyLearnerLevel,
     StudyReference,
 )
+from .tally import PublishedTotal
 from .topic import Topic
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "Outcome",
     "Publishable",
     "PublishableQuerySet",
+    "PublishedTotal",
     "Recommendation",
     "RecommendationEvidence",
     "RecommendationStrength",

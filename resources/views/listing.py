@@ -80,11 +80,20 @@ class CSVSelect(BaseCSVWidget, QuickSelect):
 
 
 def filter_list(
-    request, filterset_class, queryset, *, related_choices=None, defaults=None, per_page=PER_PAGE
+    request,
+    filterset_class,
+    queryset,
+    *,
+    related_choices=None,
+    defaults=None,
+    per_page=PER_PAGE,
+    count_unfiltered=None,
 ):
     """Bind the FilterSet to the query string and return it with one page of results.
 
     `related_choices` offers slug filters as pick-lists of names (see `offer_choices`).
+    `count_unfiltered`, if given, tells the length of the list with no filter set (a
+    stored count, where counting would read every row).
     """
     data = request.GET.copy()
     for name, value in (defaults or {}).items():
@@ -97,8 +106,19 @@ def filter_list(
     except ValidationError as error:  # a filter method refusing its input, e.g. too many slugs
         filterset.form.add_error(None, error)
         results = filterset.queryset.none()
-    page = Paginator(results, per_page).get_page(request.GET.get("page"))
-    return filterset, page
+    paginator = Paginator(results, per_page)
+    if count_unfiltered and not filterset.form.errors and not _filtering(filterset):
+        paginator.count = count_unfiltered()
+    return filterset, paginator.get_page(request.GET.get("page"))
+
+
+def _filtering(filterset) -> bool:
+    """Whether any filter narrows the list (an order does not)."""
+    return any(
+        value not in (None, "", [], ())
+        for name, value in filterset.form.cleaned_data.items()
+        if name != "sort"
+    )
 
 
 def offer_choices(form, related_choices: dict[str, list[tuple[str, str]]]) -> None:

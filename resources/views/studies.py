@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from resources import charts, citations
+from resources import charts, citations, tallies
 from resources.exports import FORMATS, MAX_EXPORT
 from resources.filters import StudyFilterSet
 from resources.models import Country, Study, Topic
@@ -45,7 +45,11 @@ def _export_links(request, total: int) -> list[tuple[str, str]]:
 
 def study_list(request):
     filterset, page = filter_list(
-        request, StudyFilterSet, Study.objects.published().for_list(), per_page=PER_PAGE
+        request,
+        StudyFilterSet,
+        Study.objects.published().for_list(),
+        per_page=PER_PAGE,
+        count_unfiltered=tallies.published_studies,
     )
     interventions = intervention_choices(request)
     offer_choices(

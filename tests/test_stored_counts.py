@@ -1,9 +1,12 @@
-"""Each topic stores its count of published studies, and every write path keeps it true.
+"""The library and each topic store their counts of published studies, and every write
+path keeps them true.
 
-The topic page and the topic list read the stored count (counting the largest topic of
-100,000 studies read 44,000 rows on every visit). Factories write behind the write paths'
-backs, so each test sets up its data and then goes through a real path: the workflow,
-the admin, the seed loader (the API's are in tests/api/test_topic_study_counts.py).
+The home page and the unfiltered studies list read the library's total, the topic page
+and the topic list each topic's count (counting read 100,000 rows, or 44,000 for the
+largest topic, on every visit). Factories add topics behind the write paths' backs (a
+new study does recount the total: tests/factories.py), so each test sets up its data and
+then goes through a real path: the workflow, the admin, the seed loader (the API's are
+in tests/api/test_topic_study_counts.py).
 """
 
 import pytest
@@ -11,7 +14,7 @@ from django.core.management import call_command
 
 from resources import workflow
 from resources.integrity import ERROR, find_problems
-from resources.models import EditorialStatus, Study, Topic
+from resources.models import EditorialStatus, PublishedTotal, Study, Topic
 from tests.factories import StudyFactory, TopicFactory
 from tests.test_admin import admin_url, form_data
 
@@ -98,3 +101,54 @@ def test_a_topic_whose_count_drifted_is_reported_until_saved_in_the_admin(admin_
     admin_client.post(change, form_data(admin_client.get(change)))
     assert stored(topic) == [1]
     assert [p for p in find_problems() if p.kind == "topic_out_of_step"] == []
+
+
+def total() -> int:
+    return PublishedTotal.objects.get(model="study").count
+
+
+def test_publishing_and_unpublishing_through_the_workflow_keep_the_library_total(editor):
+    study = StudyFactory(status=DRAFT, published_at=None, appraised=True)
+    StudyFactory()
+    assert total() == 1
+    workflow.transition(study, EditorialStatus.PUBLISHED, editor)
+    assert total() == 2
+    workflow.transition(study, DRAFT, editor)
+    assert total() == 1
+
+
+def test_deleting_published_studies_in_the_admin_keeps_the_library_total(admin_client):
+    _kept, *gone = StudyFactory.create_batch(3)
+    changelist = admin_url(Study, "changelist")
+    response = admin_client.post(
+        changelist,
+        {"action": "delete_selected", "post": "yes", "_selected_action": [s.pk for s in gone]},
+    )
+    assert response.status_code == 302
+    assert total() == 1
+
+
+def test_the_home_page_and_the_unfiltered_studies_list_read_the_stored_total(client):
+    StudyFactory.create_batch(2)
+    PublishedTotal.objects.filter(model="study").update(count=7)  # drifted, say
+    assert "7 studies" in client.get("/studies/").content.decode()
+    assert client.get("/").context["counts"]["studies"] == 7
+
+
+def test_a_filtered_studies_list_counts_its_own_studies(client):
+    StudyFactory.create_batch(2)
+    PublishedTotal.objects.filter(model="study").update(count=7)
+    page = client.get("/studies/", {"design": "qualitative"}).context["page"]
+    assert page.paginator.count == 2
+
+
+def test_a_drifted_library_total_is_reported_until_recounted(admin_client):
+    StudyFactory()
+    PublishedTotal.objects.filter(model="study").update(count=7)
+    assert [p.kind for p in find_problems() if p.is_error] == ["total_out_of_step"]
+    assert (
+        "published study total (7)"
+        in admin_client.get(admin_url(Study, "changelist") + "check-evidence/").content.decode()
+    )
+    call_command("load_seed", verbosity=0)  # one of the write paths that recount
+    assert [p for p in find_problems() if p.kind == "total_out_of_step"] == []
