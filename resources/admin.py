@@ -64,7 +64,7 @@ def refresh_evidence(interventions: Iterable[Intervention]) -> None:
     evidence_map.refresh_cells(interventions)
 
 
-def recount_studies(filed_before: set[int], study: Study | None = None) -> None:
+def recount_after_study_change(filed_before: set[int], study: Study | None = None) -> None:
     """The counts of published studies, after a study's topics changed or it went."""
     filed = Q(pk__in=filed_before) | (Q(studies=study) if study else Q())
     tallies.recount_studies(Topic.objects.filter(filed))
@@ -584,21 +584,21 @@ class StudyAdmin(CurationToolsMixin, EditorialMixin, SimpleHistoryAdmin):
         # its design, appraisal, status, outcomes or findings may change the rating and the
         # map cells of every linked intervention
         refresh_evidence(form.instance.interventions.all())
-        recount_studies(filed_before, form.instance)
+        recount_after_study_change(filed_before, form.instance)
 
     def delete_model(self, request, obj):
         interventions = list(obj.interventions.all())
         filed_before = set(obj.topics.values_list("pk", flat=True))
         super().delete_model(request, obj)
         refresh_evidence(interventions)
-        recount_studies(filed_before)
+        recount_after_study_change(filed_before)
 
     def delete_queryset(self, request, queryset):
         interventions = list(Intervention.objects.filter(studies__in=queryset).distinct())
         filed_before = set(Topic.objects.filter(studies__in=queryset).values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
         refresh_evidence(interventions)
-        recount_studies(filed_before)
+        recount_after_study_change(filed_before)
 
 
 # Interventions -----------------------------------------------------------------------
