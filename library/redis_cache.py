@@ -56,7 +56,7 @@ class KeyWatch:
         self._connection = None
         if time.monotonic() < self._retry_at:
             return
-        connection = self._make_connection()
+        connection = self._connection = self._make_connection()  # closed if this fails
         connection.connect()
         connection.send_command("CLIENT", "ID")
         own_id = connection.read_response()
@@ -66,7 +66,7 @@ class KeyWatch:
         connection.read_response()  # an error reply raises ResponseError
         connection.send_command("SUBSCRIBE", self.CHANNEL)
         connection.read_response()
-        self._connection, self._pid = connection, os.getpid()
+        self._pid = os.getpid()
 
     def close(self) -> None:
         if self._connection is not None:

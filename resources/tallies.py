@@ -25,7 +25,5 @@ def recount_studies(topics: QuerySet[Topic] | None = None) -> None:
 
 def published_studies() -> int:
     """The library's count of published studies, as last stored (counted if never)."""
-    stored = PublishedTotal.objects.filter(model=STUDY).values_list("count", flat=True)
-    for count in stored:
-        return count
-    return Study.objects.published().count()
+    stored = PublishedTotal.objects.filter(model=STUDY).values_list("count", flat=True).first()
+    return Study.objects.published().count() if stored is None else stored

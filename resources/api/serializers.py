@@ -644,5 +644,4 @@ class TopicSerializer(ModelRulesSerializer):
 
     def after_save(self, instance):
         # the instance's copy of the stored count may be older than the row's
-        Topic.objects.filter(pk=instance.pk).recount_studies()
-        instance.refresh_from_db(fields=["published_studies"])
+        Topic.objects.filter(pk=instance.pk).recount_studies()  # the answer reloads it

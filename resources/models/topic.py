@@ -9,13 +9,9 @@ from .choices import EditorialStatus
 
 class TopicQuerySet(PublishableQuerySet):
     def recount_studies(self) -> int:
-        """Store each topic's count of published studies, which its page shows: counting
-        them on every visit meant 44,000 rows for the largest topic of 100,000 studies.
-
-        Called wherever a study's status or topics change (`resources.workflow`, the study
-        admin, the API, seeding, restoring, the corpus); the integrity report flags a
-        topic whose stored count has drifted.
-        """
+        """Store each topic's count of published studies, which its page shows; every
+        write path that changes a study's status or topics calls this through
+        `resources.tallies.recount_studies`."""
         filed = (
             self.model.studies.through.objects.filter(
                 topic=models.OuterRef("pk"), study__status=EditorialStatus.PUBLISHED
