@@ -61,8 +61,13 @@ class StudyQuerySet(PublishableQuerySet):
     def appraised(self):
         return self.filter(appraisal_status=AppraisalStatus.APPRAISED)
 
+    def for_rows(self):
+        """A row per study on the studies list: its byline and COinS span need the authors
+        alone (levels, places and topics, a prefetch each, show on the study's page)."""
+        return self.prefetch_related("authors")
+
     def for_list(self):
-        """A row per study on the studies list, and in exports: byline, levels, places, topics."""
+        """Studies in a reference file or the API: byline, levels, places, topics."""
         return self.prefetch_related(
             "authors",
             "learner_levels",

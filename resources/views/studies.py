@@ -47,7 +47,7 @@ def study_list(request):
     filterset, page = filter_list(
         request,
         StudyFilterSet,
-        Study.objects.published().for_list(),
+        Study.objects.published().for_rows(),
         per_page=PER_PAGE,
         count_unfiltered=tallies.published_studies,
     )
