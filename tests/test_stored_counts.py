@@ -142,6 +142,19 @@ def test_a_filtered_studies_list_counts_its_own_studies(client):
     assert page.paginator.count == 2
 
 
+def test_the_unfiltered_api_studies_list_reads_the_stored_total_in_any_order(client):
+    StudyFactory.create_batch(2)
+    PublishedTotal.objects.filter(model="study").update(count=7)
+    assert client.get("/api/v1/studies/").json()["count"] == 7
+    assert client.get("/api/v1/studies/", {"sort": "-year"}).json()["count"] == 7
+
+
+def test_a_filtered_api_studies_list_counts_its_own_studies(client):
+    StudyFactory.create_batch(2)
+    PublishedTotal.objects.filter(model="study").update(count=7)
+    assert client.get("/api/v1/studies/", {"design": "qualitative"}).json()["count"] == 2
+
+
 def test_a_drifted_library_total_is_reported_until_recounted(admin_client):
     StudyFactory()
     PublishedTotal.objects.filter(model="study").update(count=7)

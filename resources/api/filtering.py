@@ -3,7 +3,7 @@ filter given twice, and a slug list with something that is not a slug in it."""
 
 import re
 
-from django_filters import filters
+from django_filters import filters, utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
@@ -14,7 +14,11 @@ SLUG_PATTERN = f"^{SLUG.pattern}$"
 
 
 class FilterBackend(DjangoFilterBackend):
-    """Django keeps the last of repeated values silently; a script deserves to be told."""
+    """Django keeps the last of repeated values silently; a script deserves to be told.
+
+    The bound FilterSet stays on the view, for the paginator to ask whether it narrows the
+    list (an unfiltered list's length may be stored).
+    """
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
@@ -34,4 +38,10 @@ class FilterBackend(DjangoFilterBackend):
             }
             if repeated or malformed:
                 raise ValidationError(repeated | malformed)
-        return super().filter_queryset(request, queryset, view)
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid() and self.raise_exception:
+            raise utils.translate_validation(filterset.errors)
+        view.filterset = filterset  # the paginator asks it whether the list is narrowed
+        return filterset.qs

@@ -12,6 +12,7 @@ from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from resources import tallies
 from resources.filters import (
     InterventionFilterSet,
     RecommendationFilterSet,
@@ -94,6 +95,7 @@ class StudyViewSet(PublicViewSet):
     serializer_class = serializers.StudySerializer
     list_serializer_class = serializers.StudyListSerializer
     filterset_class = StudyFilterSet
+    count_unfiltered = staticmethod(tallies.published_studies)  # the list's length, stored
 
     def get_renderers(self):
         renderers = super().get_renderers()

@@ -14,7 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django_filters.widgets import BaseCSVWidget
 
-from resources.filters import MAX_CHOICES
+from resources.filters import MAX_CHOICES, narrows
 from resources.models import Intervention
 
 PER_PAGE = 20
@@ -107,18 +107,9 @@ def filter_list(
         filterset.form.add_error(None, error)
         results = filterset.queryset.none()
     paginator = Paginator(results, per_page)
-    if count_unfiltered and not filterset.form.errors and not _filtering(filterset):
+    if count_unfiltered and not filterset.form.errors and not narrows(filterset):
         paginator.count = count_unfiltered()
     return filterset, paginator.get_page(request.GET.get("page"))
-
-
-def _filtering(filterset) -> bool:
-    """Whether any filter narrows the list (an order does not)."""
-    return any(
-        value not in (None, "", [], ())
-        for name, value in filterset.form.cleaned_data.items()
-        if name != "sort"
-    )
 
 
 def offer_choices(form, related_choices: dict[str, list[tuple[str, str]]]) -> None:
