@@ -9,6 +9,7 @@ from resources.models import (
     EditorialStatus,
     EvidenceRating,
     InterventionType,
+    KirkpatrickLevel,
     Study,
     StudyDesign,
     Topic,
@@ -231,6 +232,20 @@ def test_intervention_page_links_published_studies_with_their_outcome_levels(vis
     assert "2a Attitudes and perceptions" in html
     assert "CASP qualitative checklist; risk of bias: low" in html
     assert "Not yet appraised" in html
+
+
+def test_a_studys_outcome_levels_join_its_outcomes_and_findings_lowest_first():
+    study, other, bare = StudyFactory.create_batch(3)
+    OutcomeFactory(study=study, kirkpatrick_level=KirkpatrickLevel.BEHAVIOUR)
+    OutcomeFactory(study=study, kirkpatrick_level=KirkpatrickLevel.BEHAVIOUR)
+    FindingFactory(study=study, kirkpatrick_level=KirkpatrickLevel.REACTION)
+    FindingFactory(study=other, kirkpatrick_level="")
+    OutcomeFactory(study=other, kirkpatrick_level=KirkpatrickLevel.PATIENTS)
+    levels = Study.objects.filter(pk__in=[study.pk, other.pk, bare.pk]).outcome_levels()
+    assert levels == {
+        study.pk: ["1 Reaction", "3 Behaviour"],
+        other.pk: ["4b Benefit to patients"],
+    }
 
 
 def test_intervention_page_shows_the_newest_studies_and_links_to_all_of_them(visitor, monkeypatch):

@@ -73,9 +73,9 @@ def test_intervention_list_query_count(visitor, django_assert_num_queries, size)
 def test_intervention_page_query_count(visitor, django_assert_num_queries, size):
     intervention = build_library(size)[0]
     # the intervention (with its evidence counts); its published topics; its published
-    # recommendations; the newest study links with studies; their outcomes; findings;
-    # learner levels; related interventions sharing a topic
-    with django_assert_num_queries(8):
+    # recommendations; the newest study links with studies; their learner levels; their
+    # outcome and finding levels; related interventions sharing a topic
+    with django_assert_num_queries(7):
         assert visitor.get(intervention.get_absolute_url()).status_code == 200
 
 

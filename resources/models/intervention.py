@@ -186,12 +186,16 @@ class Intervention(Publishable):
         """The newest `limit` links to published studies.
 
         An intervention may rest on hundreds of studies; the page shows the newest and
-        links to the studies list, filtered to this intervention, for the rest.
+        links to the studies list, filtered to this intervention, for the rest. Each study
+        carries `outcome_levels`, the Kirkpatrick levels its outcomes and findings reach.
         """
-        links = self.published_study_links().prefetch_related(
-            "study__outcomes", "study__findings", "study__learner_levels"
-        )
-        return list(links[:limit])
+        from resources.models.study import Study
+
+        links = list(self.published_study_links().prefetch_related("study__learner_levels")[:limit])
+        levels = Study.objects.filter(pk__in=[link.study_id for link in links]).outcome_levels()
+        for link in links:
+            link.study.outcome_levels = levels.get(link.study_id, [])
+        return links
 
     @property
     def implementation_step_list(self) -> list[str]:

@@ -61,6 +61,30 @@ class StudyQuerySet(PublishableQuerySet):
     def appraised(self):
         return self.filter(appraisal_status=AppraisalStatus.APPRAISED)
 
+    def outcome_levels(self) -> dict[int, list[str]]:
+        """The Kirkpatrick levels each study's outcomes and findings speak to, lowest first,
+        by study pk: one query of distinct (study, level) pairs, rather than every outcome
+        and finding as an object (two prefetches, 11 ms for an intervention page's table)."""
+        studies = self.order_by().values("pk")
+        pairs = (
+            Outcome.objects.filter(study__in=studies)
+            .order_by()
+            .values_list("study_id", "kirkpatrick_level")
+            .union(
+                Finding.objects.filter(study__in=studies)
+                .order_by()
+                .values_list("study_id", "kirkpatrick_level")
+            )
+            .order_by()
+        )
+        found: dict[int, set[str]] = {}
+        for study_id, level in pairs:
+            found.setdefault(study_id, set()).add(level)
+        return {
+            study_id: [level.label for level in KirkpatrickLevel if level.value in levels]
+            for study_id, levels in found.items()
+        }
+
     def for_rows(self):
         """A row per study on the studies list: its byline and COinS span need the authors
         alone (levels, places and topics, a prefetch each, show on the study's page)."""

@@ -3,7 +3,7 @@
 from django import template
 
 from resources.evidence_summary import rating_text
-from resources.models import EvidenceRating, KirkpatrickLevel
+from resources.models import EvidenceRating
 
 register = template.Library()
 METER_STEPS = len(EvidenceRating) - 1
@@ -18,14 +18,3 @@ def evidence_badge(rating):
         "text": rating_text(rating),
         "meter": [step < rating.rank - 1 for step in range(METER_STEPS)],
     }
-
-
-@register.filter
-def outcome_levels(study) -> list[str]:
-    """The Kirkpatrick levels a study's outcomes and findings speak to, lowest first.
-
-    Needs `outcomes` and `findings` prefetched (`Intervention.evidence_table()`).
-    """
-    levels = {outcome.kirkpatrick_level for outcome in study.outcomes.all()}
-    levels |= {finding.kirkpatrick_level for finding in study.findings.all()}
-    return [level.label for level in KirkpatrickLevel if level.value in levels]
