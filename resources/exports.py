@@ -55,7 +55,7 @@ def ris_entry(study) -> dict:
         "doi": study.doi,
         "urls": [study.url] if study.url else [],
         "abstract": study.abstract,
-        "keywords": [topic.name for topic in study.topics.all()],
+        "keywords": [topic.name for topic in study.published_topics],
     }
     entry.update({key: value for key, value in optional.items() if value})
     return entry
@@ -146,8 +146,8 @@ def csv_row(study) -> dict:
         "learner_levels": "; ".join(
             level.get_level_display() for level in study.learner_levels.all()
         ),
-        "countries": "; ".join(country.name for country in study.countries.all()),
-        "topics": "; ".join(topic.name for topic in study.topics.all()),
+        "countries": "; ".join(country.name for country in study.country_list),
+        "topics": "; ".join(topic.name for topic in study.published_topics),
         "sample_size": study.sample_size,
         "library_path": study.get_absolute_url(),
     }

@@ -307,8 +307,10 @@ class StudySerializer(ModelRulesSerializer):
     )
     authors = AuthorSerializer(many=True, required=False)
     learner_levels = LearnerLevelsField(required=False, max_length=len(LearnerLevel))
-    countries = slugs(Country, slug_field="code", help_text="ISO 3166-1 alpha-2 codes.")
-    topics = slugs(Topic, help_text="Slugs of the study's topics.")
+    countries = slugs(
+        Country, prefetched="country_list", slug_field="code", help_text="ISO 3166-1 alpha-2 codes."
+    )
+    topics = slugs(Topic, prefetched="published_topics", help_text="Slugs of the study's topics.")
     outcomes = OutcomeSerializer(many=True, required=False)
     findings = FindingSerializer(many=True, required=False)
     interventions = StudyInterventionLinkSerializer(
