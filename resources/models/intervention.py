@@ -111,7 +111,6 @@ class Intervention(Publishable):
     published_studies = models.PositiveIntegerField(
         default=0,
         editable=False,
-        db_index=True,  # the pick-lists' "most studied first"
         help_text="Linked published studies; stored with the rating, never typed in.",
     )
     rating_override = models.CharField(max_length=15, choices=EvidenceRating.choices, blank=True)
@@ -136,6 +135,12 @@ class Intervention(Publishable):
     class Meta:
         ordering = ["name"]
         permissions = [("publish_intervention", "Can publish and unpublish intervention")]
+        indexes = [
+            # the pick-lists' published "most studied first", read in index order
+            models.Index(
+                fields=["status", "-published_studies", "name"], name="intervention_most_studied"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(rating_override="") | ~Q(rating_override_justification=""),
