@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from citeproc import (
     Citation,
@@ -295,4 +295,5 @@ def coins_title(study) -> str:
     fields += [("rft.au", _author_sort_name(author)) for author in authors]
     if study.doi:
         fields.append(("rft_id", f"info:doi/{study.doi}"))
-    return urlencode([(key, value) for key, value in fields if value])
+    # urlencode() would quote the keys too, which need none: half its work, 25 times a list
+    return "&".join(f"{key}={quote_plus(value)}" for key, value in fields if value)
