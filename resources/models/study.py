@@ -95,7 +95,7 @@ class StudyQuerySet(PublishableQuerySet):
 
         Countries and published topics come as lists, `country_list` and
         `published_topics`: for a many-to-many prefetch into the manager Django builds a
-        filtered queryset per study, about 3 ms for a page of 25.
+        filtered queryset per study, about 1 ms for a page of 25.
         """
         return self.prefetch_related(
             "authors",
@@ -107,7 +107,7 @@ class StudyQuerySet(PublishableQuerySet):
         )
 
     def for_detail(self):
-        """A study page: everything it shows, with linked records limited to published ones,
+        """A study's whole record (the API's): linked records limited to published ones,
         and of the studies citing it the newest CITED_BY_SHOWN (`newest_citations`) and
         their number (`cited_by_count`)."""
         citing = StudyReference.objects.filter(published_through("citing"))
@@ -125,17 +125,23 @@ class StudyQuerySet(PublishableQuerySet):
                     "reference_links",
                     queryset=StudyReference.objects.filter(published_through("cited"))
                     .select_related("cited")
-                    .prefetch_related("cited__authors")
                     .order_by("cited__year", "cited__title"),
                 ),
                 models.Prefetch(
                     "citation_links",
-                    queryset=citing.select_related("citing")
-                    .prefetch_related("citing__authors")
-                    .order_by("-citing__year", "citing__title")[:CITED_BY_SHOWN],
+                    queryset=citing.select_related("citing").order_by(
+                        "-citing__year", "citing__title"
+                    )[:CITED_BY_SHOWN],
                     to_attr="newest_citations",  # a sliced prefetch cannot fill the manager
                 ),
             )
+        )
+
+    def for_page(self):
+        """A study page: the whole record, and a byline for each study it cites and each
+        of the newest citing it (which the API's record names by title alone)."""
+        return self.for_detail().prefetch_related(
+            "reference_links__cited__authors", "newest_citations__citing__authors"
         )
 
     def for_api_list(self):

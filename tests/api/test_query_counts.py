@@ -98,3 +98,20 @@ def test_a_page_of_an_interventions_studies_costs_the_same_however_many_there_ar
     with django_assert_num_queries(1 + 2 + LAST_MODIFIED):
         response = api.get("/api/v1/interventions/practice/studies/", {"page_size": 3})
     assert len(response.json()["results"]) == 3
+
+
+@pytest.mark.parametrize("links", [1, 6])
+def test_a_study_costs_the_same_however_many_studies_it_cites_or_are_citing_it(
+    api, links, django_assert_num_queries
+):
+    study = StudyFactory(slug="cited-and-citing")
+    for _ in range(links):
+        StudyAuthorFactory(study=StudyReferenceFactory(citing=study).cited)
+        StudyAuthorFactory(study=StudyReferenceFactory(cited=study).citing)
+
+    # the study (with its citers counted); its authors, learner levels, countries, topics,
+    # outcomes, findings, intervention links, recommendation evidence; its references with
+    # the studies cited; the newest citing it (named by title: no authors)
+    with django_assert_num_queries(1 + 8 + 2 + LAST_MODIFIED):
+        response = api.get("/api/v1/studies/cited-and-citing/")
+    assert len(response.json()["references"]) == len(response.json()["cited_by"]) == links
