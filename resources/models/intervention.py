@@ -3,10 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, When
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import Publishable, PublishableQuerySet, SlugManager, published_through
+from .base import Publishable, PublishableQuerySet, SlugManager, published_through, slug_url
 from .choices import Direction, EvidenceRating, InterventionType, Setting
 
 
@@ -153,7 +152,7 @@ class Intervention(Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("resources:intervention-detail", kwargs={"slug": self.slug})
+        return slug_url("resources:intervention-detail", self.slug)
 
     def clean(self):
         super().clean()

@@ -4,13 +4,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce, Lower
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from resources.doi import doi_url, normalise_doi, validate_doi
 
-from .base import Publishable, PublishableQuerySet, SlugManager, published_through
+from .base import Publishable, PublishableQuerySet, SlugManager, published_through, slug_url
 from .choices import (
     AppraisalStatus,
     AppraisalTool,
@@ -318,7 +317,7 @@ class Study(Publishable):
         return f"{self.title} ({self.year})" if self.year else self.title
 
     def get_absolute_url(self):
-        return reverse("resources:study-detail", kwargs={"slug": self.slug})
+        return slug_url("resources:study-detail", self.slug)
 
     def clean(self):
         super().clean()

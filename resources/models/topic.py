@@ -1,9 +1,8 @@
 from django.db import models
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import Publishable, PublishableQuerySet, SlugManager
+from .base import Publishable, PublishableQuerySet, SlugManager, slug_url
 from .choices import EditorialStatus
 
 
@@ -51,4 +50,4 @@ class Topic(Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("resources:topic-detail", kwargs={"slug": self.slug})
+        return slug_url("resources:topic-detail", self.slug)
