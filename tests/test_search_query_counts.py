@@ -31,9 +31,9 @@ SIZES = [1, 15]
 SEARCH_PAGE_QUERIES = 9
 
 # Whether more than COUNT_CAP match (1); the paginator's count (1); the page of studies
-# (1) with their authors, learner levels, countries and published topics (4); the filter
-# form's pick-lists of topics, interventions and countries (3).
-STUDY_LIST_QUERIES = 10
+# (1) with their authors (1); the filter form's pick-lists of topics, interventions and
+# countries (3).
+STUDY_LIST_QUERIES = 7
 
 
 @pytest.fixture(autouse=True)
