@@ -8,7 +8,8 @@ one answers at REDIS_URL or on 127.0.0.1:6379, else in each worker's memory). In
 run and through the same server it measures two ceilings: a bare Django view through the
 full middleware stack, and a hashed static file served by whitenoise. Absolute times
 drift on shared machines; ratios to the ceiling, and from 100,000 to 1,000 studies, are
-what to compare between runs.
+what to compare between runs. Both sizes are served at once and take turns endpoint by
+endpoint, so that a machine slowing down mid-run weighs on both sides of a ratio alike.
 
 It also times a dry-run import of a 10,000-record RIS file (and a 1,000-record one, to
 show whether memory stays flat) with the peak memory of the import process.
@@ -266,37 +267,52 @@ def drive(target: str, duration: int) -> dict:
     }
 
 
-def measure_size(size: int, url: str, targets: dict, duration: int, max_request_ms: float) -> dict:
-    """Every endpoint, cold then warm; one slower than max_request_ms is timed only once,
-    since 8 clients would queue minutes of work behind it and skew what follows."""
-    paths = {name: template.format(**targets) for name, template in ENDPOINTS}
-    counted = probe(url, "queries", *paths.values())
+def measure(corpora: dict[int, tuple[str, dict]], duration: int, max_request_ms: float) -> dict:
+    """Every endpoint at every size, cold then warm. The sizes take turns endpoint by
+    endpoint, each on its own server, so that a shared machine slowing down over the run
+    weighs on both sides of the 100k/1k ratio alike. An endpoint slower than
+    max_request_ms is timed only once, since 8 clients would queue minutes of work behind
+    it and skew what follows."""
     endpoints = {}
-    for name, path in paths.items():
-        endpoints[name] = {"path": path, **counted[path]}
+    for size, (url, targets) in corpora.items():
+        paths = {name: template.format(**targets) for name, template in ENDPOINTS}
+        counted = probe(url, "queries", *paths.values())
+        endpoints[size] = {name: {"path": path, **counted[path]} for name, path in paths.items()}
     for mode, cache in (("cold", False), ("warm", True)):
-        with server(url, cache) as base:
-            for name, path in paths.items():
-                entry = endpoints[name]
-                if entry["in_process_ms"] > max_request_ms:
-                    entry["too_slow"] = True
-                    log(f"{label(size)} {mode} {name}: one request took "
-                        f"{entry['in_process_ms']:.0f} ms; not load-tested")  # fmt: skip
-                    continue
-                status = get(base + path)  # also warms the cache, when there is one
-                entry["status"] = status
-                if status != 200:
-                    log(f"{label(size)} {mode} {name}: HTTP {status}, not measured")
-                    continue
-                entry[mode] = drive(base + path, duration)
-                log(f"{label(size)} {mode} {name}: {entry[mode]['rps']:.1f} req/s")
-                wait_until_idle(base)
-    for mode in ("cold", "warm"):
-        ceiling = endpoints[CEILING].get(mode, {}).get("rps")
-        for entry in endpoints.values():
-            if mode in entry and ceiling:
-                entry[mode]["ratio_to_ceiling"] = entry[mode]["rps"] / ceiling
+        with contextlib.ExitStack() as servers:
+            bases = {
+                size: servers.enter_context(server(url, cache))
+                for size, (url, _) in corpora.items()
+            }
+            for name, _ in ENDPOINTS:
+                for size, base in bases.items():
+                    title = f"{label(size)} {mode} {name}"
+                    entry = endpoints[size][name]
+                    drive_endpoint(entry, title, base, mode, duration, max_request_ms)
+    for by_name in endpoints.values():
+        for mode in ("cold", "warm"):
+            ceiling = by_name[CEILING].get(mode, {}).get("rps")
+            for entry in by_name.values():
+                if mode in entry and ceiling:
+                    entry[mode]["ratio_to_ceiling"] = entry[mode]["rps"] / ceiling
     return endpoints
+
+
+def drive_endpoint(
+    entry: dict, title: str, base: str, mode: str, duration: int, max_request_ms: float
+) -> None:
+    if entry["in_process_ms"] > max_request_ms:
+        entry["too_slow"] = True
+        log(f"{title}: one request took {entry['in_process_ms']:.0f} ms; not load-tested")
+        return
+    status = get(base + entry["path"])  # also warms the cache, when there is one
+    entry["status"] = status
+    if status != 200:
+        log(f"{title}: HTTP {status}, not measured")
+        return
+    entry[mode] = drive(base + entry["path"], duration)
+    log(f"{title}: {entry[mode]['rps']:.1f} req/s")
+    wait_until_idle(base)
 
 
 # Bulk import --------------------------------------------------------------------------
@@ -436,14 +452,15 @@ def main() -> None:
         },
         "sizes": {},
     }
-    for size in sizes:
-        url, targets = prepare(size, args.seed, args.reuse)
+    corpora = {size: prepare(size, args.seed, args.reuse) for size in sizes}
+    measured = measure(corpora, args.duration, args.max_request_ms)
+    for size, (_, targets) in corpora.items():
         results["sizes"][label(size)] = {
             "studies": size,
             "targets": targets,
-            "endpoints": measure_size(size, url, targets, args.duration, args.max_request_ms),
+            "endpoints": measured[size],
         }
-        args.output.write_text(json.dumps(results, indent=2))  # a later failure keeps this
+    args.output.write_text(json.dumps(results, indent=2))  # a later failure keeps this
     labels = list(results["sizes"])
     if len(labels) > 1:
         scale_ratios(results, labels[0], labels[-1])
