@@ -7,6 +7,7 @@ QuerySet methods, whose prefetches start from `.published()`.
 """
 
 import copy
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -197,13 +198,37 @@ def validate_rows(model, rows: list[dict]) -> list[dict] | None:
 # Studies --------------------------------------------------------------------------------
 
 
-class AuthorSerializer(serializers.ModelSerializer):
+class RowSerializer(serializers.ModelSerializer):
+    """A record's rows nested in it (authors, outcomes, findings), whose fields are all the
+    model's own columns: read straight from each row, without DRF's general lookup of
+    each field's source (dotted paths, callables), which was most of the time a page of
+    25 studies took to serialise (2,000 of its 2,200 fields)."""
+
+    @cached_property
+    def _columns(self) -> list[tuple[str, object]]:
+        columns = [
+            (name, field.to_representation)
+            for name, field in self.fields.items()
+            if not field.write_only
+        ]
+        assert all(self.fields[name].source == name for name, _ in columns), "own columns"
+        return columns
+
+    def to_representation(self, instance):
+        row = {}
+        for name, represent in self._columns:
+            value = getattr(instance, name)
+            row[name] = None if value is None else represent(value)
+        return row
+
+
+class AuthorSerializer(RowSerializer):
     class Meta:
         model = StudyAuthor
         fields = ["position", "family_name", "given_names", "literal_name"]
 
 
-class OutcomeSerializer(serializers.ModelSerializer):
+class OutcomeSerializer(RowSerializer):
     class Meta:
         model = Outcome
         fields = [
@@ -225,7 +250,7 @@ class OutcomeSerializer(serializers.ModelSerializer):
         ]
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(RowSerializer):
     class Meta:
         model = Finding
         fields = [
