@@ -7,7 +7,7 @@ through subqueries so that a study matching twice is still listed once.
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import F, Q
 
 from resources import search
 from resources.models import (
@@ -168,12 +168,6 @@ class StudyFilterSet(SearchFilterSet):
         return queryset.filter(pk__in=appraised) if value else queryset.exclude(pk__in=appraised)
 
 
-RATING_RANK = Case(
-    *[When(rating=rating, then=Value(rating.rank)) for rating in EvidenceRating],
-    output_field=IntegerField(),
-)
-
-
 class InterventionFilterSet(SearchFilterSet):
     type = ChoicesFilter(field_name="intervention_type", choices=InterventionType.choices)
     setting = ChoicesFilter(choices=Setting.choices)
@@ -209,7 +203,7 @@ class InterventionFilterSet(SearchFilterSet):
 
     def sort_by(self, queryset, name, value):
         if value == "evidence":
-            return queryset.order_by(RATING_RANK.desc(), "name")
+            return queryset.order_by("-rating_rank", "name")
         return queryset.order_by("name")
 
 

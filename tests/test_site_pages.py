@@ -177,6 +177,23 @@ def test_intervention_list_sorts_strongest_first_by_default(visitor, library):
     assert [i.name for i in response.context["page"]] == ["Peer collectives", "Reverse mentoring"]
 
 
+def test_strongest_first_ranks_an_overridden_rating_by_its_override(visitor):
+    InterventionFactory(name="Computed moderate", computed_rating=EvidenceRating.MODERATE)
+    InterventionFactory(
+        name="Computed strong, overridden to limited",
+        computed_rating=EvidenceRating.STRONG,
+        rating_override=EvidenceRating.LIMITED,
+        rating_override_justification="Both studies share one cohort.",
+    )
+    InterventionFactory(name="Computed limited", computed_rating=EvidenceRating.LIMITED)
+    response = visitor.get("/interventions/")
+    assert [i.name for i in response.context["page"]] == [
+        "Computed moderate",
+        "Computed limited",
+        "Computed strong, overridden to limited",
+    ]
+
+
 def test_intervention_list_shows_an_error_for_an_invalid_filter_value(visitor, library):
     response = visitor.get("/interventions/", {"rating": "excellent", "sort": "random"})
     assert response.status_code == 200
