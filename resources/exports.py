@@ -1,7 +1,8 @@
 """Reference files of a list of studies: RIS, BibTeX, CSV and CSL-JSON.
 
-Each `to_*` function takes studies (ideally `Study.objects.published().for_list()`, so that
-authors, learner levels, countries and topics are prefetched) and returns the file's text.
+Each `to_*` function takes studies from `Study.objects.published().for_list()` (authors
+and learner levels prefetched; countries and published topics as `country_list` and
+`published_topics`) and returns the file's text.
 `FORMATS` maps the `format` query value to the function, content type and file extension,
 for the website's export links and the API alike.
 """

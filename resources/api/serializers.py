@@ -570,8 +570,7 @@ class InterventionSerializer(ModelRulesSerializer):
 class StudyListSerializer(StudySerializer):
     """A page of studies without their references and citations.
 
-    A study cites and is cited by dozens of others at scale, each with its authors; the
-    study's own URL lists them.
+    A study cites and is cited by dozens of others at scale; its own URL lists them.
     """
 
     references = None

@@ -145,7 +145,7 @@ class StudyQuerySet(PublishableQuerySet):
 
     def for_api_list(self):
         """A page of the API list: a study's record but its references and citations,
-        which each study's own URL lists (dozens of studies, with their authors, a row)."""
+        which each study's own URL lists (dozens of studies a row at scale)."""
         return self.for_list().prefetch_related(
             "outcomes",
             "findings",
