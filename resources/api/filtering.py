@@ -1,15 +1,13 @@
 """The website's FilterSets, with two refusals the API adds for scripts' sake: a one-value
 filter given twice, and a slug list with something that is not a slug in it."""
 
-import re
-
 from django_filters import filters, utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
 from resources.filters import SlugsFilter
+from resources.models.base import SLUG
 
-SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 SLUG_PATTERN = f"^{SLUG.pattern}$"
 
 

@@ -2,8 +2,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
-from .base import Publishable, PublishableQuerySet, SlugManager, slug_url
-from .choices import EditorialStatus
+from .base import Publishable, PublishableQuerySet, SlugManager, published_through, slug_url
 
 
 class TopicQuerySet(PublishableQuerySet):
@@ -13,7 +12,7 @@ class TopicQuerySet(PublishableQuerySet):
         `resources.tallies.recount_studies`."""
         filed = (
             self.model.studies.through.objects.filter(
-                topic=models.OuterRef("pk"), study__status=EditorialStatus.PUBLISHED
+                published_through("study"), topic=models.OuterRef("pk")
             )
             .values("topic")
             .annotate(studies=models.Count("*"))
