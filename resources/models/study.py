@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from resources.doi import doi_url, normalise_doi, validate_doi
@@ -107,11 +108,10 @@ class StudyQuerySet(PublishableQuerySet):
 
     def for_detail(self):
         """A study's whole record (the API's): linked records limited to published ones,
-        and of the studies citing it the newest CITED_BY_SHOWN (`newest_citations`) and
-        their number (`cited_by_count`)."""
-        citing = StudyReference.objects.filter(published_through("citing"))
+        and the number of published studies citing it (`cited_by_count`); the newest of
+        those come from `Study.newest_citations`."""
         counted = (
-            citing.filter(cited=models.OuterRef("pk"))
+            StudyReference.objects.filter(published_through("citing"), cited=models.OuterRef("pk"))
             .values("cited")
             .annotate(studies=models.Count("*"))
             .values("studies")
@@ -125,13 +125,6 @@ class StudyQuerySet(PublishableQuerySet):
                     queryset=StudyReference.objects.filter(published_through("cited"))
                     .select_related("cited")
                     .order_by("cited__year", "cited__title"),
-                ),
-                models.Prefetch(
-                    "citation_links",
-                    queryset=citing.select_related("citing").order_by(
-                        "-citing__year", "citing__title"
-                    )[:CITED_BY_SHOWN],
-                    to_attr="newest_citations",  # a sliced prefetch cannot fill the manager
                 ),
             )
         )
@@ -339,6 +332,17 @@ class Study(Publishable):
     def save(self, *args, **kwargs):
         self.doi = normalise_doi(self.doi)
         super().save(*args, **kwargs)
+
+    @cached_property
+    def newest_citations(self) -> list["StudyReference"]:
+        """The newest CITED_BY_SHOWN published studies citing this one, for its page and
+        API record. One query with a LIMIT: as a sliced prefetch, Django numbers every
+        citation with a window function, whose SQL alone took 4 ms to build."""
+        return list(
+            self.citation_links.filter(published_through("citing"))
+            .select_related("citing")
+            .order_by("-citing__year", "citing__title")[:CITED_BY_SHOWN]
+        )
 
     @property
     def doi_url(self) -> str:
