@@ -43,6 +43,21 @@ from resources.models.study import CITED_BY_SHOWN
 from .exceptions import as_drf_errors
 
 
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF builds a ModelSerializer's fields from the model's metadata each time one is
+    made: every request, and every nested serializer in it (a sixth of a study record's
+    time). They depend on the class alone, so each class builds them once and every
+    serializer gets a deep copy, as DRF already copies the declared fields."""
+
+    _built_fields: dict[type, dict] = {}
+
+    def get_fields(self):
+        built = self._built_fields.get(type(self))
+        if built is None:
+            built = self._built_fields[type(self)] = super().get_fields()
+        return copy.deepcopy(built)
+
+
 class PublishedSlugsField(serializers.ManyRelatedField):
     """Slugs of related records: written as slugs, read from a published-only prefetch."""
 
@@ -90,7 +105,7 @@ class HtmlUrlMixin(serializers.Serializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class ModelRulesSerializer(HtmlUrlMixin, serializers.ModelSerializer):
+class ModelRulesSerializer(HtmlUrlMixin, ModelSerializer):
     """Runs the model's full_clean() on the record as it would be saved."""
 
     child_serializers: dict[str, type] = {}  # nested rows, validated row by row
@@ -198,7 +213,7 @@ def validate_rows(model, rows: list[dict]) -> list[dict] | None:
 # Studies --------------------------------------------------------------------------------
 
 
-class RowSerializer(serializers.ModelSerializer):
+class RowSerializer(ModelSerializer):
     """A record's rows nested in it (authors, outcomes, findings), whose fields are all the
     model's own columns: read straight from each row, without DRF's general lookup of
     each field's source (dotted paths, callables), which was most of the time a page of
@@ -262,7 +277,7 @@ class FindingSerializer(RowSerializer):
         ]
 
 
-class StudySummarySerializer(serializers.ModelSerializer):
+class StudySummarySerializer(ModelSerializer):
     """A study named from another record: enough to cite it and follow the link."""
 
     url = SlugIdentityField("api:study-detail")
@@ -272,7 +287,7 @@ class StudySummarySerializer(serializers.ModelSerializer):
         fields = ["url", "slug", "title", "year"]
 
 
-class InterventionSummarySerializer(serializers.ModelSerializer):
+class InterventionSummarySerializer(ModelSerializer):
     url = SlugIdentityField("api:intervention-detail")
 
     class Meta:
@@ -280,7 +295,7 @@ class InterventionSummarySerializer(serializers.ModelSerializer):
         fields = ["url", "slug", "name"]
 
 
-class RecommendationSummarySerializer(serializers.ModelSerializer):
+class RecommendationSummarySerializer(ModelSerializer):
     url = SlugIdentityField("api:recommendation-detail")
 
     class Meta:
@@ -288,7 +303,7 @@ class RecommendationSummarySerializer(serializers.ModelSerializer):
         fields = ["url", "slug", "title"]
 
 
-class StudyInterventionLinkSerializer(serializers.ModelSerializer):
+class StudyInterventionLinkSerializer(ModelSerializer):
     intervention = InterventionSummarySerializer()
 
     class Meta:
@@ -296,7 +311,7 @@ class StudyInterventionLinkSerializer(serializers.ModelSerializer):
         fields = ["intervention", "what_it_found", "direction"]
 
 
-class StudyRecommendationSerializer(serializers.ModelSerializer):
+class StudyRecommendationSerializer(ModelSerializer):
     recommendation = RecommendationSummarySerializer()
 
     class Meta:
@@ -304,7 +319,7 @@ class StudyRecommendationSerializer(serializers.ModelSerializer):
         fields = ["recommendation", "relation", "note"]
 
 
-class ReferenceSerializer(serializers.ModelSerializer):
+class ReferenceSerializer(ModelSerializer):
     study = StudySummarySerializer(source="cited")
 
     class Meta:
@@ -312,7 +327,7 @@ class ReferenceSerializer(serializers.ModelSerializer):
         fields = ["study", "numbers"]
 
 
-class CitedBySerializer(serializers.ModelSerializer):
+class CitedBySerializer(ModelSerializer):
     study = StudySummarySerializer(source="citing")
 
     class Meta:
@@ -463,7 +478,7 @@ class StudySerializer(ModelRulesSerializer):
 # Interventions ------------------------------------------------------------------------
 
 
-class InterventionStudyLinkSerializer(serializers.ModelSerializer):
+class InterventionStudyLinkSerializer(ModelSerializer):
     study = StudySummarySerializer()
 
     class Meta:
@@ -589,7 +604,7 @@ class StudyListSerializer(StudySerializer):
 # Recommendations ----------------------------------------------------------------------
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(ModelSerializer):
     study = StudySummarySerializer()
 
     class Meta:
