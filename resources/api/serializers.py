@@ -213,6 +213,17 @@ def validate_rows(model, rows: list[dict]) -> list[dict] | None:
 # Studies --------------------------------------------------------------------------------
 
 
+class PrefetchedRowsSerializer(serializers.ListSerializer):
+    """A record's nested rows, read from the list its QuerySet prefetched them into (the
+    child's `Meta.prefetched_as`) when it did, and from the relation otherwise."""
+
+    def get_attribute(self, instance):
+        prefetched = getattr(self.child.Meta, "prefetched_as", None)
+        if prefetched and hasattr(instance, prefetched):
+            return getattr(instance, prefetched)
+        return super().get_attribute(instance)
+
+
 class RowSerializer(ModelSerializer):
     """A record's rows nested in it (authors, outcomes, findings), whose fields are all the
     model's own columns: read straight from each row, without DRF's general lookup of
@@ -246,6 +257,8 @@ class AuthorSerializer(RowSerializer):
 class OutcomeSerializer(RowSerializer):
     class Meta:
         model = Outcome
+        list_serializer_class = PrefetchedRowsSerializer
+        prefetched_as = "outcome_list"
         fields = [
             "position",
             "measure",
@@ -268,6 +281,8 @@ class OutcomeSerializer(RowSerializer):
 class FindingSerializer(RowSerializer):
     class Meta:
         model = Finding
+        list_serializer_class = PrefetchedRowsSerializer
+        prefetched_as = "finding_list"
         fields = [
             "position",
             "statement",
@@ -364,10 +379,10 @@ class StudySerializer(ModelRulesSerializer):
     outcomes = OutcomeSerializer(many=True, required=False)
     findings = FindingSerializer(many=True, required=False)
     interventions = StudyInterventionLinkSerializer(
-        source="intervention_links", many=True, read_only=True
+        source="published_intervention_links", many=True, read_only=True
     )
     recommendations = StudyRecommendationSerializer(
-        source="recommendation_evidence", many=True, read_only=True
+        source="published_recommendation_evidence", many=True, read_only=True
     )
     references = ReferenceSerializer(source="reference_links", many=True, read_only=True)
     cited_by = CitedBySerializer(

@@ -138,21 +138,30 @@ class StudyQuerySet(PublishableQuerySet):
 
     def for_api_list(self):
         """A page of the API list: a study's record but its references and citations,
-        which each study's own URL lists (dozens of studies a row at scale)."""
+        which each study's own URL lists (dozens of studies a row at scale).
+
+        Outcomes, findings and the links to published interventions and recommendations
+        come as lists (`outcome_list`, `finding_list`, `published_intervention_links`,
+        `published_recommendation_evidence`): into the manager, Django builds a queryset
+        per study and relation when prefetching and again on each `.all()`, a sixth of
+        the time a page of 25 took.
+        """
         return self.for_list().prefetch_related(
-            "outcomes",
-            "findings",
+            models.Prefetch("outcomes", to_attr="outcome_list"),
+            models.Prefetch("findings", to_attr="finding_list"),
             models.Prefetch(
                 "intervention_links",
                 queryset=InterventionStudy.objects.filter(published_through("intervention"))
                 .select_related("intervention")
                 .order_by("intervention__name"),
+                to_attr="published_intervention_links",
             ),
             models.Prefetch(
                 "recommendation_evidence",
                 queryset=RecommendationEvidence.objects.filter(published_through("recommendation"))
                 .select_related("recommendation")
                 .order_by("relation", "recommendation__title"),
+                to_attr="published_recommendation_evidence",
             ),
         )
 

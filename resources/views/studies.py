@@ -135,7 +135,7 @@ def study_cite(request, slug, extension):
 def study_detail(request, slug):
     study = _published_study(slug, Study.objects.published().for_page())
     page_url = request.build_absolute_uri(study.get_absolute_url())
-    outcomes = list(study.outcomes.all())
+    outcomes = study.outcome_list
     context = {
         "study": study,
         "citations": citations.format_citations(study),

@@ -1,10 +1,13 @@
-"""Serializers build their fields from the model once per class, and each gets a copy."""
+"""How serializers are built and where they read nested rows from."""
 
 from unittest import mock
 
+import pytest
 from rest_framework import serializers
 
 from resources.api.serializers import StudySerializer
+from resources.models import Study
+from tests.factories import OutcomeFactory
 
 
 def test_a_serializer_class_builds_its_fields_from_the_model_once():
@@ -22,3 +25,23 @@ def test_each_serializer_gets_its_own_copy_of_the_fields():
     assert first.fields["title"] is not second.fields["title"]
     assert second.fields["title"].read_only is False
     assert second.fields["authors"].parent is second
+
+
+@pytest.mark.django_db
+def test_nested_rows_come_from_the_prefetched_list_when_the_queryset_made_one(
+    django_assert_num_queries,
+):
+    outcome = OutcomeFactory(measure="Confidence in discussing racism")
+    study = Study.objects.for_api_list().get(pk=outcome.study_id)
+    with django_assert_num_queries(0):
+        rows = StudySerializer().fields["outcomes"].get_attribute(study)
+    assert [row.measure for row in rows] == ["Confidence in discussing racism"]
+
+
+@pytest.mark.django_db
+def test_nested_rows_come_from_the_relation_without_a_prefetch():
+    outcome = OutcomeFactory(measure="Confidence in discussing racism")
+    study = Study.objects.get(pk=outcome.study_id)
+    outcomes = StudySerializer().fields["outcomes"]
+    rows = outcomes.to_representation(outcomes.get_attribute(study))
+    assert [row["measure"] for row in rows] == ["Confidence in discussing racism"]
