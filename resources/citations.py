@@ -52,10 +52,6 @@ class FormattedCitation:
     text: str
 
 
-def _authors(study) -> list:
-    return list(study.authors.all())
-
-
 def csl_name(author) -> dict:
     if author.literal_name:
         return {"literal": author.literal_name}
@@ -81,7 +77,7 @@ def csl_json(study) -> dict:
         "type": "article-journal" if study.journal else "article",
         "title": study.title,
     }
-    authors = [csl_name(author) for author in _authors(study)]
+    authors = [csl_name(author) for author in study.author_list]
     if authors:
         item["author"] = authors
     parts = date_parts(study)
@@ -172,7 +168,7 @@ def format_citations(study) -> list[FormattedCitation]:
 
 def short_authors(study, limit: int = 3) -> str:
     """A compact byline for lists: "Wyatt TR, Scarlett E, Rockich-Winston N, et al."."""
-    authors = _authors(study)
+    authors = study.author_list
     names = []
     for author in authors[:limit]:
         if author.literal_name:
@@ -206,7 +202,7 @@ def _author_sort_name(author) -> str:
 def highwire_meta(study, page_url: str) -> list[tuple[str, str]]:
     """Highwire Press `citation_*` tags for Zotero and Google Scholar, only for known facts."""
     tags = [("citation_title", study.title)]
-    tags += [("citation_author", _author_sort_name(author)) for author in _authors(study)]
+    tags += [("citation_author", _author_sort_name(author)) for author in study.author_list]
     if study.publication_date:
         date = study.publication_date.strftime("%Y/%m/%d")
     else:
@@ -236,7 +232,7 @@ def json_ld(study, page_url: str) -> dict:
         "url": page_url,
     }
     authors = []
-    for author in _authors(study):
+    for author in study.author_list:
         if author.literal_name:
             authors.append({"@type": "Organization", "name": author.literal_name})
         else:
@@ -289,7 +285,7 @@ def coins_title(study) -> str:
     ]
     first_page, last_page = page_range(study.pages)
     fields += [("rft.spage", first_page), ("rft.epage", last_page)]
-    authors = _authors(study)
+    authors = study.author_list
     if authors and not authors[0].literal_name:
         fields += [("rft.aulast", authors[0].family_name), ("rft.aufirst", authors[0].given_names)]
     fields += [("rft.au", _author_sort_name(author)) for author in authors]

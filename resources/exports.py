@@ -1,8 +1,8 @@
 """Reference files of a list of studies: RIS, BibTeX, CSV and CSL-JSON.
 
-Each `to_*` function takes studies from `Study.objects.published().for_list()` (authors
-and learner levels prefetched; countries and published topics as `country_list` and
-`published_topics`) and returns the file's text.
+Each `to_*` function takes studies from `Study.objects.published().for_list()` (learner
+levels prefetched; authors, countries and published topics as the lists `author_list`,
+`country_list` and `published_topics`) and returns the file's text.
 `FORMATS` maps the `format` query value to the function, content type and file extension,
 for the website's export links and the API alike.
 """
@@ -26,10 +26,6 @@ MAX_EXPORT = 5000
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _authors(study) -> list:
-    return list(study.authors.all())
-
-
 def _sort_name(author) -> str:
     if author.literal_name:
         return author.literal_name
@@ -42,7 +38,7 @@ def ris_entry(study) -> dict:
         "id": study.slug,
         "title": study.title,
     }
-    authors = [_sort_name(author) for author in _authors(study)]
+    authors = [_sort_name(author) for author in study.author_list]
     first_page, last_page = page_range(study.pages)
     optional = {
         "authors": authors,
@@ -84,7 +80,7 @@ def bibtex_entry(study) -> Entry:
         "abstract": study.abstract,
     }
     fields = [Field(key, _latex(value)) for key, value in text_fields.items() if value]
-    authors = _authors(study)
+    authors = study.author_list
     if authors:
         fields.append(Field("author", " and ".join(map(_bibtex_name, authors))))
     first_page, last_page = page_range(study.pages)
@@ -134,7 +130,7 @@ def _cell(value) -> str:
 def csv_row(study) -> dict:
     return {
         "title": study.title,
-        "authors": "; ".join(_sort_name(author) for author in _authors(study)),
+        "authors": "; ".join(_sort_name(author) for author in study.author_list),
         "year": study.year,
         "journal": study.journal,
         "volume": study.volume,

@@ -100,7 +100,7 @@ class Kind:
         """The published records as a result line shows them."""
         queryset = self.model.objects.published()
         if self.model is Study:
-            return queryset.prefetch_related("authors")
+            return queryset.for_rows()
         return queryset  # an intervention's row holds its card's evidence counts
 
 

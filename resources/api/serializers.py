@@ -214,14 +214,12 @@ def validate_rows(model, rows: list[dict]) -> list[dict] | None:
 
 
 class PrefetchedRowsSerializer(serializers.ListSerializer):
-    """A record's nested rows, read from the list its QuerySet prefetched them into (the
-    child's `Meta.prefetched_as`) when it did, and from the relation otherwise."""
+    """A study's nested rows, read from its list attribute (the child's
+    `Meta.prefetched_as`, e.g. `Study.author_list`), which the QuerySet methods prefetch,
+    rather than through the relation's manager."""
 
     def get_attribute(self, instance):
-        prefetched = getattr(self.child.Meta, "prefetched_as", None)
-        if prefetched and hasattr(instance, prefetched):
-            return getattr(instance, prefetched)
-        return super().get_attribute(instance)
+        return getattr(instance, self.child.Meta.prefetched_as)
 
 
 class RowSerializer(ModelSerializer):
@@ -251,6 +249,8 @@ class RowSerializer(ModelSerializer):
 class AuthorSerializer(RowSerializer):
     class Meta:
         model = StudyAuthor
+        list_serializer_class = PrefetchedRowsSerializer
+        prefetched_as = "author_list"
         fields = ["position", "family_name", "given_names", "literal_name"]
 
 

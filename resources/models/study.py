@@ -44,6 +44,24 @@ TOPIC_ORDERED_SCAN_FROM = 1000
 CITED_BY_SHOWN = 20
 
 
+def links_to_published_interventions():
+    """Links from studies to published interventions, by the intervention's name."""
+    return (
+        InterventionStudy.objects.filter(published_through("intervention"))
+        .select_related("intervention")
+        .order_by("intervention__name")
+    )
+
+
+def evidence_in_published_recommendations():
+    """Studies' places in the evidence of published recommendations."""
+    return (
+        RecommendationEvidence.objects.filter(published_through("recommendation"))
+        .select_related("recommendation")
+        .order_by("relation", "recommendation__title")
+    )
+
+
 class StudyQuerySet(PublishableQuerySet):
     def in_topic(self, topic, *, size: int):
         """The studies filed under `topic`, which holds `size` of them, in the list's order.
@@ -86,19 +104,20 @@ class StudyQuerySet(PublishableQuerySet):
         }
 
     def for_rows(self):
-        """A row per study on the studies list: its byline and COinS span need the authors
-        alone (levels, places and topics, a prefetch each, show on the study's page)."""
-        return self.prefetch_related("authors")
+        """A row per study on the studies list, the home page or search: its byline and
+        COinS span need the authors alone (levels, places and topics, a prefetch each,
+        show on the study's page)."""
+        return self.prefetch_related(models.Prefetch("authors", to_attr="author_list"))
 
     def for_list(self):
         """Studies in a reference file or the API: byline, levels, places, topics.
 
-        Countries and published topics come as lists, `country_list` and
-        `published_topics`: for a many-to-many prefetch into the manager Django builds a
-        filtered queryset per study, about 1 ms for a page of 25.
+        Authors, countries and published topics come as lists, `author_list`,
+        `country_list` and `published_topics`: for a many-to-many prefetch into the
+        manager Django builds a filtered queryset per study, about 1 ms for a page of 25.
         """
         return self.prefetch_related(
-            "authors",
+            models.Prefetch("authors", to_attr="author_list"),
             "learner_levels",
             models.Prefetch("countries", to_attr="country_list"),
             models.Prefetch(
@@ -133,7 +152,8 @@ class StudyQuerySet(PublishableQuerySet):
         """A study page: the whole record, and a byline for each study it cites and each
         of the newest citing it (which the API's record names by title alone)."""
         return self.for_detail().prefetch_related(
-            "reference_links__cited__authors", "newest_citations__citing__authors"
+            models.Prefetch("reference_links__cited__authors", to_attr="author_list"),
+            models.Prefetch("newest_citations__citing__authors", to_attr="author_list"),
         )
 
     def for_api_list(self):
@@ -151,16 +171,12 @@ class StudyQuerySet(PublishableQuerySet):
             models.Prefetch("findings", to_attr="finding_list"),
             models.Prefetch(
                 "intervention_links",
-                queryset=InterventionStudy.objects.filter(published_through("intervention"))
-                .select_related("intervention")
-                .order_by("intervention__name"),
+                queryset=links_to_published_interventions(),
                 to_attr="published_intervention_links",
             ),
             models.Prefetch(
                 "recommendation_evidence",
-                queryset=RecommendationEvidence.objects.filter(published_through("recommendation"))
-                .select_related("recommendation")
-                .order_by("relation", "recommendation__title"),
+                queryset=evidence_in_published_recommendations(),
                 to_attr="published_recommendation_evidence",
             ),
         )
@@ -341,6 +357,30 @@ class Study(Publishable):
     def save(self, *args, **kwargs):
         self.doi = normalise_doi(self.doi)
         super().save(*args, **kwargs)
+
+    # Lists the QuerySet methods prefetch into (Prefetch(to_attr=...)): Django fills a
+    # list without building a queryset per study, and `.all()` on the manager would build
+    # another on each read. A study fetched without them reads each here, a query apiece.
+
+    @cached_property
+    def author_list(self) -> list["StudyAuthor"]:
+        return list(self.authors.all())
+
+    @cached_property
+    def outcome_list(self) -> list["Outcome"]:
+        return list(self.outcomes.all())
+
+    @cached_property
+    def finding_list(self) -> list["Finding"]:
+        return list(self.findings.all())
+
+    @cached_property
+    def published_intervention_links(self) -> list[InterventionStudy]:
+        return list(links_to_published_interventions().filter(study=self))
+
+    @cached_property
+    def published_recommendation_evidence(self) -> list[RecommendationEvidence]:
+        return list(evidence_in_published_recommendations().filter(study=self))
 
     @cached_property
     def newest_citations(self) -> list["StudyReference"]:

@@ -34,7 +34,7 @@ def home(request):
         "counts": counts,
         "strongest": strongest,
         "recent_studies": Study.objects.published()
-        .prefetch_related("authors")
+        .for_rows()
         .order_by("-published_at", "title")[:HOME_LIST_LENGTH],
         "recent_recommendations": Recommendation.objects.published().order_by(
             "-published_at", "title"
