@@ -134,6 +134,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's, with plain inputs written without three templates each (library/form_renderer.py)
+FORM_RENDERER = "library.form_renderer.FormRenderer"
 
 # SQLite needs no configuration; WAL and immediate transactions let several curators
 # save at once without "database is locked".
