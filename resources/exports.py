@@ -1,8 +1,8 @@
 """Reference files of a list of studies: RIS, BibTeX, CSV and CSL-JSON.
 
-Each `to_*` function takes studies from `Study.objects.published().for_list()` (learner
-levels prefetched; authors, countries and published topics as the lists `author_list`,
-`country_list` and `published_topics`) and returns the file's text.
+Each `to_*` function takes studies from `Study.objects.published().for_list()` (authors,
+learner levels, countries and published topics as the lists `author_list`,
+`learner_level_list`, `country_list` and `published_topics`) and returns the file's text.
 `FORMATS` maps the `format` query value to the function, content type and file extension,
 for the website's export links and the API alike.
 """
@@ -141,7 +141,7 @@ def csv_row(study) -> dict:
         "design": study.get_design_display(),
         "appraisal": study.get_appraisal_status_display(),
         "learner_levels": "; ".join(
-            level.get_level_display() for level in study.learner_levels.all()
+            level.get_level_display() for level in study.learner_level_list
         ),
         "countries": "; ".join(country.name for country in study.country_list),
         "topics": "; ".join(topic.name for topic in study.published_topics),

@@ -357,8 +357,11 @@ class LearnerLevelsField(serializers.ListField):
     def __init__(self, **kwargs):
         super().__init__(child=serializers.ChoiceField(choices=LearnerLevel.choices), **kwargs)
 
+    def get_attribute(self, instance):
+        return instance.learner_level_list  # prefetched by the QuerySet methods
+
     def to_representation(self, data):
-        return [row.level for row in data.all()]
+        return [row.level for row in data]
 
 
 class StudySerializer(ModelRulesSerializer):

@@ -214,7 +214,11 @@ class Intervention(Publishable):
         """
         from resources.models.study import Study
 
-        links = list(self.published_study_links().prefetch_related("study__learner_levels")[:limit])
+        links = list(
+            self.published_study_links().prefetch_related(
+                models.Prefetch("study__learner_levels", to_attr="learner_level_list")
+            )[:limit]
+        )
         levels = Study.objects.filter(pk__in=[link.study_id for link in links]).outcome_levels()
         for link in links:
             link.study.outcome_levels = levels.get(link.study_id, [])
