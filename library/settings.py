@@ -134,7 +134,8 @@ TEMPLATES = [
         },
     },
 ]
-# Django's, with plain inputs written without three templates each (library/form_renderer.py)
+# Django's, with plain inputs and selects written in Python, not through templates
+# (library/form_renderer.py)
 FORM_RENDERER = "library.form_renderer.FormRenderer"
 
 # SQLite needs no configuration; WAL and immediate transactions let several curators
