@@ -1,8 +1,10 @@
 """The studies pages and the export run a fixed number of queries, however much data there is."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from resources.models import Country
+from resources.models import Country, Study
 from tests.factories import (
     FindingFactory,
     InterventionStudyFactory,
@@ -76,3 +78,19 @@ def test_detail_page_queries_do_not_grow_with_links(visitor, django_assert_num_q
     link_everything(study, links)
     with django_assert_num_queries(DETAIL_QUERIES):
         assert visitor.get(study.get_absolute_url()).status_code == 200
+
+
+def test_a_studys_rows_are_read_without_joining_the_study():
+    """Ordered by "study", Django would join every study to sort by the study's own order;
+    a study's authors, levels, outcomes and findings need only their own table."""
+    make_studies(2)
+    with CaptureQueriesContext(connection) as queries:
+        list(Study.objects.for_api_list())
+    child_tables = ("studyauthor", "studylearnerlevel", "outcome", "finding")
+    child_queries = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith(tuple(f'SELECT "resources_{table}"' for table in child_tables))
+    ]
+    assert len(child_queries) == len(child_tables)
+    assert not [sql for sql in child_queries if '"resources_study"' in sql]

@@ -435,7 +435,8 @@ class StudyAuthor(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["study", "position"]
+        # by the column: "study" would join every study to sort by the study's own ordering
+        ordering = ["study_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["study", "position"],
@@ -480,7 +481,8 @@ class StudyLearnerLevel(models.Model):
     objects = StudyLearnerLevelManager()
 
     class Meta:
-        ordering = ["study", "level"]
+        # by the column: "study" would join every study to sort by the study's own ordering
+        ordering = ["study_id", "level"]
         constraints = [
             models.UniqueConstraint(
                 fields=["study", "level"],
@@ -540,7 +542,8 @@ class Outcome(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["study", "position"]
+        # by the column: "study" would join every study to sort by the study's own ordering
+        ordering = ["study_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["study", "position"],
@@ -592,7 +595,8 @@ class Finding(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["study", "position"]
+        # by the column: "study" would join every study to sort by the study's own ordering
+        ordering = ["study_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["study", "position"],
