@@ -203,7 +203,7 @@ class InterventionFilterSet(SearchFilterSet):
 
     def sort_by(self, queryset, name, value):
         if value == "evidence":
-            return queryset.order_by("-rating_rank", "name")
+            return queryset.strongest_first()
         return queryset.order_by("name")
 
 

@@ -43,6 +43,10 @@ class InterventionQuerySet(PublishableQuerySet):
             .values_list("slug", "name")
         )
 
+    def strongest_first(self):
+        """Strongest evidence first, then by name: the index `intervention_strongest`."""
+        return self.order_by("-rating_rank", "name")
+
     def for_list(self):
         """What a card needs beyond its own row (which stores its evidence counts): topics."""
         return self.with_published_topics()

@@ -27,9 +27,7 @@ def home(request):
         "recommendations": Recommendation.objects.published().count(),
         "topics": Topic.objects.published().count(),
     }
-    strongest = InterventionFilterSet(
-        {"sort": "evidence"}, queryset=Intervention.objects.published().for_list()
-    ).qs[:HOME_LIST_LENGTH]
+    strongest = Intervention.objects.published().for_list().strongest_first()[:HOME_LIST_LENGTH]
     context = {
         "counts": counts,
         "strongest": strongest,
