@@ -215,11 +215,25 @@ class Intervention(Publishable):
         An intervention may rest on hundreds of studies; the page shows the newest and
         links to the studies list, filtered to this intervention, for the rest. Each study
         carries `outcome_levels`, the Kirkpatrick levels its outcomes and findings reach.
+
+        Only the columns the table shows are read: SQLite sorts every link's row to find
+        the newest, and with each study's abstract and long texts in it, sorting 500
+        took 1.8 ms instead of 1.0.
         """
         from resources.models.study import Study
 
+        shown = ("slug", "title", "year", "design", "participants", "sample_size")
+        appraisal = ("appraisal_status", "appraisal_tool", "risk_of_bias")
         links = list(
-            self.published_study_links().prefetch_related(
+            self.published_study_links()
+            .only(
+                "intervention_id",
+                "study_id",
+                "what_it_found",
+                "direction",
+                *(f"study__{field}" for field in shown + appraisal),
+            )
+            .prefetch_related(
                 models.Prefetch("study__learner_levels", to_attr="learner_level_list")
             )[:limit]
         )
