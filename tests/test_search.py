@@ -452,3 +452,13 @@ def test_a_full_reindex_gives_sqlite_statistics_for_the_link_tables_too():
             "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'resources_recommendationevidence'"
         )
         assert cursor.fetchone()[0] > 0
+
+
+def test_postgresql_scans_a_table_from_its_start_so_a_common_word_ranks_the_same_rows():
+    """Synchronised scans start where another scan of the table has got to: the first
+    matches of a common word, the ones ranked, changed from one request to the next."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite reads FTS5 matches in rowid order")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronize_seqscans")
+        assert cursor.fetchone()[0] == "off"
