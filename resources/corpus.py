@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 from itertools import accumulate
 from typing import Protocol
 
@@ -131,9 +132,10 @@ JOURNALS = [
 ]
 
 # Interventions and recommendations in even the smallest corpus: more than a list page
-# holds (25 in the API), so a benchmark compares full pages at every size and measures
+# holds (25 in the API), and enough that the most popular topic's page lists as many of
+# each as it shows (20), so a benchmark compares full pages at every size and measures
 # what the library's growth costs, not how full a page is.
-AT_LEAST_A_PAGE = 30
+AT_LEAST_A_PAGE = 60
 
 COUNTRIES = [
     ("AU", "Australia"),
@@ -402,6 +404,16 @@ class _Builder:
         _bulk(_through_rows(Topic, "sources", ((t.pk, self.source.pk) for t in topics)))
         return [topic.pk for topic in topics]
 
+    @cached_property
+    def topic_weights(self) -> list[float]:
+        return [1 / (rank + 1) for rank in range(len(self.topics))]
+
+    def some_topics(self) -> set[int]:
+        """One to three topics, the first ones the most popular (for studies, interventions
+        and recommendations alike, as in a real library)."""
+        rng = self.write.rng
+        return set(rng.choices(self.topics, weights=self.topic_weights, k=rng.randint(1, 3)))
+
     # Studies ----------------------------------------------------------------------------
 
     def study(self, index: int) -> Study:
@@ -551,13 +563,11 @@ class _Builder:
         self.bulk("outcomes", outcomes)
         self.bulk("findings", findings)
         self.bulk("learner levels", levels)
-        topic_weights = [1 / (rank + 1) for rank in range(len(self.topics))]
         pairs = {"sources": [], "topics": [], "countries": []}
         references = []
         for index, study in zip(indexes, studies, strict=True):
             pairs["sources"].append((study.pk, self.source.pk))
-            topics = set(rng.choices(self.topics, weights=topic_weights, k=rng.randint(1, 3)))
-            pairs["topics"] += [(study.pk, topic) for topic in topics]
+            pairs["topics"] += [(study.pk, topic) for topic in self.some_topics()]
             countries = rng.sample(self.countries, rng.randint(1, 2))
             pairs["countries"] += [(study.pk, country) for country in countries]
             references += [
@@ -625,7 +635,7 @@ class _Builder:
                         ),
                     )
                 )
-            topics += [(intervention.pk, t) for t in rng.sample(self.topics, rng.randint(1, 3))]
+            topics += [(intervention.pk, topic) for topic in self.some_topics()]
             self.progress.advance(1)
         self.bulk("intervention links", links)
         self.bulk("intervention topics", _through_rows(Intervention, "topics", topics))
@@ -676,8 +686,7 @@ class _Builder:
                 for study in evidence
             ]
             concern_pairs += [(recommendation.pk, pk) for pk in concerns]
-            topics = rng.sample(self.topics, rng.randint(1, 3))
-            topic_pairs += [(recommendation.pk, pk) for pk in topics]
+            topic_pairs += [(recommendation.pk, pk) for pk in self.some_topics()]
         self.bulk("recommendation evidence", evidence_rows)
         self.bulk(
             "recommendation interventions",

@@ -28,6 +28,7 @@ from resources.models import (
     StudyReference,
     Topic,
 )
+from resources.views.topics import TOPIC_SECTION_SIZE
 from tests.factories import StudyFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +126,14 @@ def test_topics_store_their_counts_of_published_studies(corpus):
     counts = Topic.objects.annotate(filed=filed).values_list("published_studies", "filed")
     assert all(stored == counted for stored, counted in counts)
     assert sum(stored for stored, _ in counts) > 0
+
+
+def test_the_largest_topic_has_a_sections_worth_of_interventions_and_recommendations(corpus):
+    """Even the smallest corpus fills its largest topic's page (20 of each), so a
+    benchmark compares full pages at every size; studies fill it from a few hundred."""
+    largest = Topic.objects.annotate(size=Count("studies")).order_by("-size").first()
+    assert largest.interventions.published().count() >= TOPIC_SECTION_SIZE
+    assert largest.recommendations.published().count() >= TOPIC_SECTION_SIZE
 
 
 def test_the_planted_search_words_appear(corpus):
