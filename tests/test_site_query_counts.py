@@ -136,3 +136,15 @@ def test_sitemap_query_count(visitor, django_assert_num_queries, size):
     # recommendations, topics)
     with django_assert_num_queries(8):
         assert visitor.get("/sitemap.xml").status_code == 200
+
+
+def test_an_interventions_links_are_sorted_without_the_studies_long_texts():
+    """The newest links are found by sorting every link's row with its study's columns:
+    a study's abstract and long texts in them made that twice as slow."""
+    intervention = InterventionFactory()
+    InterventionStudyFactory.create_batch(2, intervention=intervention)
+    links = list(intervention.published_study_links("design"))
+    assert len(links) == 2
+    for link in links:
+        assert {"abstract", "key_findings", "limitations"} <= link.study.get_deferred_fields()
+        assert not {"slug", "title", "year", "design"} & link.study.get_deferred_fields()
