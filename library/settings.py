@@ -139,9 +139,14 @@ TEMPLATES = [
 FORM_RENDERER = "library.form_renderer.FormRenderer"
 
 # SQLite needs no configuration; WAL and immediate transactions let several curators
-# save at once without "database is locked".
+# save at once without "database is locked". Reads are memory-mapped (up to 1 GiB): each
+# connection's own page cache (2 MB) holds little of a large library, and a page read
+# through the map costs no system call or copy.
 SQLITE_OPTIONS = {
-    "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"),
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+        "PRAGMA mmap_size=1073741824;"
+    ),
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
 }

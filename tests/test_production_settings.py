@@ -67,3 +67,17 @@ def test_production_cookies_are_secure_host_only_and_hsts_lasts_a_year():
         "31536000",
         "True",
     ]
+
+
+def test_sqlite_reads_the_library_through_a_memory_map(tmp_path):
+    """Each connection's own page cache holds 2 MB of a library that can reach hundreds."""
+    code = (
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('PRAGMA mmap_size')\n"
+        "    print(cursor.fetchone()[0])"
+    )
+    database = f"sqlite:///{tmp_path / 'library.sqlite3'}"
+    result = manage("shell", "-c", code, **production(DATABASE_URL=database))
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.split()[-1]) == 1024**3
