@@ -162,6 +162,8 @@ class Intervention(Publishable):
             ),
             # "strongest evidence first": the interventions list's and home page's order
             models.Index(fields=["status", "-rating_rank", "name"], name="intervention_strongest"),
+            # by name: the evidence map's order and the list's "Name (A to Z)"
+            models.Index(fields=["status", "name"], name="intervention_by_name"),
         ]
         constraints = [
             models.CheckConstraint(
