@@ -315,7 +315,12 @@ class _Translate(Func):
 
 
 class _PostgreSQL(_Engine):
-    """A GIN index on the entries' tsvector; the cheap order is the order rows are stored in."""
+    """A GIN index on the entries' tsvector; the cheap order is the order rows are stored in.
+
+    A common word is read by a sequential scan, whose order is the storage order only
+    because settings.py turns PostgreSQL's synchronised scans off; with them on, each
+    request ranked a different first RANKED.
+    """
 
     def _query(self):
         return SearchQuery(tsquery(self.words), search_type="raw", config="english")
