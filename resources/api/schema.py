@@ -8,7 +8,7 @@ from django import forms
 from django_filters import filters
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, get_lib_doc_excludes
 
 from resources.filters import MAX_CHOICES, ChoicesFilter, SlugsFilter
 
@@ -49,6 +49,20 @@ RETRY_AFTER = {
         "schema": {"type": "integer"},
     }
 }
+
+
+def doc_excludes() -> list[type]:
+    """Classes whose docstrings describe no record: drf-spectacular describes a component by
+    the first docstring up its serializer's classes, and the API's own base classes hold
+    notes for the next engineer, not for a client."""
+    from . import serializers
+
+    return [
+        *get_lib_doc_excludes(),
+        serializers.ModelSerializer,
+        serializers.ModelRulesSerializer,
+        serializers.HtmlUrlMixin,
+    ]
 
 
 class ApiAutoSchema(AutoSchema):

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from resources import search
+from resources.api import serializers as api_serializers
 from resources.models import EditorialStatus
 from resources.rating import refresh_rating
 from tests.factories import (
@@ -282,6 +283,17 @@ def test_an_intervention_and_a_recommendation_leave_out_draft_studies(api):
 def test_the_schema_is_openapi_3(api):
     response = api.get("/api/v1/schema/", {"format": "json"})
     assert response.json()["openapi"].startswith("3.")
+
+
+def test_schema_descriptions_come_from_each_records_serializer_not_the_apis_base_classes(api):
+    components = api.get("/api/v1/schema/", {"format": "json"}).json()["components"]["schemas"]
+    descriptions = {schema.get("description", "") for schema in components.values()}
+    base_notes = {
+        api_serializers.ModelSerializer.__doc__.split("\n")[0],
+        api_serializers.ModelRulesSerializer.__doc__.split("\n")[0],
+    }
+    assert not any(note in description for note in base_notes for description in descriptions)
+    assert components["StudyList"]["description"].startswith("A page of studies")
 
 
 def test_the_docs_use_only_the_apps_own_assets_and_no_inline_script(api):
