@@ -267,7 +267,12 @@ def drive(target: str, duration: int) -> dict:
     }
 
 
-def measure(corpora: dict[int, tuple[str, dict]], duration: int, max_request_ms: float) -> dict:
+def measure(
+    corpora: dict[int, tuple[str, dict]],
+    duration: int,
+    max_request_ms: float,
+    endpoints_measured: list[tuple[str, str]] = ENDPOINTS,
+) -> dict:
     """Every endpoint at every size, cold then warm. The sizes take turns endpoint by
     endpoint, each on its own server, so that a shared machine slowing down over the run
     weighs on both sides of the 100k/1k ratio alike. An endpoint slower than
@@ -275,7 +280,7 @@ def measure(corpora: dict[int, tuple[str, dict]], duration: int, max_request_ms:
     it and skew what follows."""
     endpoints = {}
     for size, (url, targets) in corpora.items():
-        paths = {name: template.format(**targets) for name, template in ENDPOINTS}
+        paths = {name: template.format(**targets) for name, template in endpoints_measured}
         counted = probe(url, "queries", *paths.values())
         endpoints[size] = {name: {"path": path, **counted[path]} for name, path in paths.items()}
     for mode, cache in (("cold", False), ("warm", True)):
@@ -284,7 +289,7 @@ def measure(corpora: dict[int, tuple[str, dict]], duration: int, max_request_ms:
                 size: servers.enter_context(server(url, cache))
                 for size, (url, _) in corpora.items()
             }
-            for name, _ in ENDPOINTS:
+            for name, _ in endpoints_measured:
                 for size, base in bases.items():
                     title = f"{label(size)} {mode} {name}"
                     entry = endpoints[size][name]
@@ -380,7 +385,8 @@ def table(results: dict) -> str:
     lines = [head, "-" * len(head)]
     for name, _ in ENDPOINTS:
         for size, data in results["sizes"].items():
-            entry = data["endpoints"][name]
+            if (entry := data["endpoints"].get(name)) is None:
+                continue  # left out of a narrowed run (--only)
             modes = [mode for mode in ("cold", "warm") if mode in entry]
             if entry.get("too_slow"):
                 lines.append(
@@ -427,6 +433,12 @@ def main() -> None:
         default=3000,
         help="an endpoint whose single request takes longer is not load-tested",
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated endpoint names to measure (the two ceilings always are), "
+        "e.g. 'API studies,search: common word'",
+    )
     parser.add_argument("--table", action="store_true", help="print the table of --output")
     args = parser.parse_args()
     if args.table:
@@ -435,6 +447,14 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk (make bench does this).")
     sizes = sorted(int(size) for size in args.sizes.split(","))
+    chosen = {name.strip() for name in args.only.split(",") if name.strip()}
+    if unknown := chosen - {name for name, _ in ENDPOINTS}:
+        sys.exit(f"--only names no endpoint: {', '.join(sorted(unknown))}")
+    measured_endpoints = [
+        (name, path)
+        for name, path in ENDPOINTS
+        if not chosen or name in chosen or name in (CEILING, STATIC)
+    ]
     started = time.perf_counter()
 
     log("collecting static files under production settings")
@@ -453,7 +473,7 @@ def main() -> None:
         "sizes": {},
     }
     corpora = {size: prepare(size, args.seed, args.reuse) for size in sizes}
-    measured = measure(corpora, args.duration, args.max_request_ms)
+    measured = measure(corpora, args.duration, args.max_request_ms, measured_endpoints)
     for size, (_, targets) in corpora.items():
         results["sizes"][label(size)] = {
             "studies": size,
