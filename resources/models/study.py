@@ -45,19 +45,25 @@ CITED_BY_SHOWN = 20
 
 
 def links_to_published_interventions():
-    """Links from studies to published interventions, by the intervention's name."""
+    """Links from studies to published interventions, by the intervention's name, each
+    with the columns a study's page and API record show of it: an intervention's long
+    texts (summary, how it works, steps, ...) otherwise came with every link."""
     return (
         InterventionStudy.objects.filter(published_through("intervention"))
         .select_related("intervention")
+        .only("study", "what_it_found", "direction", "intervention__slug", "intervention__name")
         .order_by("intervention__name")
     )
 
 
 def evidence_in_published_recommendations():
-    """Studies' places in the evidence of published recommendations."""
+    """Studies' places in the evidence of published recommendations, each with the
+    columns a study's page and API record show of the recommendation (not its
+    statement and rationale)."""
     return (
         RecommendationEvidence.objects.filter(published_through("recommendation"))
         .select_related("recommendation")
+        .only("study", "relation", "note", "recommendation__slug", "recommendation__title")
         .order_by("relation", "recommendation__title")
     )
 
