@@ -46,8 +46,8 @@ from .exceptions import as_drf_errors
 
 
 class ModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer without two costs DRF pays on every request that depend on the
-    class alone, together a third of the time a page of 25 studies took.
+    """A ModelSerializer without two costs DRF pays on every request for what depends on
+    the class alone (without them, a page of 25 studies took 13% less time).
 
     Fields: DRF builds them from the model's metadata for each serializer made (every
     request, and every nested serializer in it), then deep-copies them, which runs each
