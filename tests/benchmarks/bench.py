@@ -271,7 +271,7 @@ def measure(
     corpora: dict[int, tuple[str, dict]],
     duration: int,
     max_request_ms: float,
-    endpoints_measured: list[tuple[str, str]] = ENDPOINTS,
+    measured_endpoints: list[tuple[str, str]] = ENDPOINTS,
 ) -> dict:
     """Every endpoint at every size, cold then warm. The sizes take turns endpoint by
     endpoint, each on its own server, so that a shared machine slowing down over the run
@@ -280,7 +280,7 @@ def measure(
     it and skew what follows."""
     endpoints = {}
     for size, (url, targets) in corpora.items():
-        paths = {name: template.format(**targets) for name, template in endpoints_measured}
+        paths = {name: template.format(**targets) for name, template in measured_endpoints}
         counted = probe(url, "queries", *paths.values())
         endpoints[size] = {name: {"path": path, **counted[path]} for name, path in paths.items()}
     for mode, cache in (("cold", False), ("warm", True)):
@@ -289,7 +289,7 @@ def measure(
                 size: servers.enter_context(server(url, cache))
                 for size, (url, _) in corpora.items()
             }
-            for name, _ in endpoints_measured:
+            for name, _ in measured_endpoints:
                 for size, base in bases.items():
                     title = f"{label(size)} {mode} {name}"
                     entry = endpoints[size][name]
