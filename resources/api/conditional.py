@@ -7,7 +7,8 @@ the library, since a study's representation also names its topics and interventi
 
 import hashlib
 
-from django.db.models import Max
+from django.db import connection
+from django.db.models import DateTimeField, Value
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from rest_framework.renderers import JSONRenderer
@@ -18,12 +19,30 @@ from .renderers import CitationRenderer
 
 
 def library_last_modified():
-    """The newest `updated_at` of the four public models (one aggregate each)."""
-    latest = [
-        model.objects.aggregate(latest=Max("updated_at"))["latest"]
+    """The newest `updated_at` of the four public models, in one round trip.
+
+    Plain SQL, since the ORM has no query over several tables' aggregates: four
+    aggregates cost four round trips (1.3 ms of a PostgreSQL API answer), and a UNION
+    of querysets cost more to build than it saved. The backend's own converters turn
+    each value into an aware datetime (SQLite hands back text).
+    """
+    quote = connection.ops.quote_name
+    sql = "SELECT " + ", ".join(
+        f"(SELECT MAX({quote('updated_at')}) FROM {quote(model._meta.db_table)})"
         for model in (Study, Intervention, Recommendation, Topic)
-    ]
-    return max((value for value in latest if value is not None), default=None)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    as_datetime = Value(None, output_field=DateTimeField())
+    converters = connection.ops.get_db_converters(as_datetime)
+    latest = []
+    for value in row:
+        for converter in converters:
+            value = converter(value, as_datetime, connection)
+        if value is not None:
+            latest.append(value)
+    return max(latest, default=None)
 
 
 class ConditionalGetMixin:

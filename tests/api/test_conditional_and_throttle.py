@@ -1,10 +1,13 @@
 """Good citizenship: conditional requests answered with 304, and rate limits with 429."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.utils.http import http_date
 
 from resources.api.throttling import AnonRateThrottle, TokenRateThrottle
-from tests.factories import StudyFactory
+from resources.models import Intervention, Study
+from tests.factories import InterventionFactory, StudyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +46,21 @@ def test_if_modified_since_the_last_change_is_answered_with_304(api):
     last_modified = api.get("/api/v1/studies/")["Last-Modified"]
     assert api.get("/api/v1/studies/", HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
     assert api.get("/api/v1/studies/", HTTP_IF_MODIFIED_SINCE=http_date(0)).status_code == 200
+
+
+def test_last_modified_is_the_newest_change_to_any_public_record(api):
+    StudyFactory(slug="s")
+    InterventionFactory()
+    Study.objects.update(updated_at=datetime(2025, 3, 1, 9, 30, tzinfo=UTC))
+    Intervention.objects.update(updated_at=datetime(2026, 5, 2, 14, 0, 5, tzinfo=UTC))
+    response = api.get("/api/v1/studies/s/")
+    assert response["Last-Modified"] == "Sat, 02 May 2026 14:00:05 GMT"
+
+
+def test_an_answer_from_an_empty_library_has_no_last_modified(api):
+    response = api.get("/api/v1/studies/")
+    assert response.status_code == 200
+    assert not response.has_header("Last-Modified")
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-LAST_MODIFIED = 4  # newest updated_at of studies, interventions, recommendations, topics
+LAST_MODIFIED = 1  # newest updated_at of studies, interventions, recommendations, topics
 
 
 @pytest.fixture
