@@ -119,7 +119,23 @@ class SlugsFilter(django_filters.BaseInFilter, django_filters.CharFilter):
         return _having(queryset, self.relation, values)
 
 
-class SearchFilterSet(django_filters.FilterSet):
+class FilterSet(django_filters.FilterSet):
+    """A FilterSet whose form class is built once per FilterSet class, as a Django form's is.
+
+    django-filter builds a new form class, with a new form field for every filter, for
+    each FilterSet: half a millisecond of every list, on the site and in the API. A Django
+    form builds its fields once per class and copies them for each form, and so do these:
+    a view may change its own form's fields (their widgets and choices) and no other's.
+    """
+
+    def get_form_class(self):
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
+
+class SearchFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label="Search", max_length=200)
 
     def search(self, queryset, name, value):
