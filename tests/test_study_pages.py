@@ -353,3 +353,14 @@ def test_the_studies_list_filtered_by_cites_lists_every_published_citer_and_says
     assert response.context["page"].paginator.count == 25
     assert 'Studies citing <a href="/studies/classic/">A classic</a>.' in html
     assert '<input type="hidden" name="cites" value="classic"' in html  # kept by the filters
+
+
+def test_each_visit_sees_the_study_as_it_is_now(visitor):
+    study = StudyFactory(slug="s", title="First title")
+    assert "First title" in visitor.get("/studies/s/").content.decode()
+    study.title = "Second title"
+    study.save()
+    StudyAuthorFactory(study=study, family_name="Okafor")
+    page = visitor.get("/studies/s/").content.decode()
+    assert "Second title" in page
+    assert "Okafor" in page

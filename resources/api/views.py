@@ -4,6 +4,8 @@ Reads come from `.published()` through the page-shaped `for_detail()` QuerySet m
 writes (by a curator's writable token with the admin's model permissions) may reach drafts.
 """
 
+from functools import cache
+
 from django.shortcuts import get_object_or_404
 from django.views import View
 from drf_spectacular.utils import extend_schema
@@ -51,14 +53,24 @@ class PublicViewSet(
     list_serializer_class = None
 
     def get_queryset(self):
-        if self.action == "list" and hasattr(self.queryset, "for_api_list"):
-            return self.queryset.for_api_list().published()
-        records = (
-            self.queryset.for_detail() if hasattr(self.queryset, "for_detail") else self.queryset
-        )
-        if self.request.method in permissions.SAFE_METHODS:
-            return records.published()
-        return records.all()
+        if self.action == "list":
+            shape = "list"
+        elif self.request.method in permissions.SAFE_METHODS:
+            shape = "read"
+        else:
+            shape = "write"
+        return self.records_for(shape).all()
+
+    @classmethod
+    @cache
+    def records_for(cls, shape: str):
+        """The queryset for a list, a read or a write, built once per viewset and cloned
+        for each request, as a class-level `queryset` is: building a study's record, its
+        prefetches and its citation count took about a millisecond of each answer."""
+        if shape == "list" and hasattr(cls.queryset, "for_api_list"):
+            return cls.queryset.for_api_list().published()
+        records = cls.queryset.for_detail() if hasattr(cls.queryset, "for_detail") else cls.queryset
+        return records.published() if shape in ("list", "read") else records.all()
 
     def filter_queryset(self, queryset):
         """Filters narrow a list; a record's own URL is that record, whatever its query

@@ -1,3 +1,5 @@
+from functools import cache
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -132,8 +134,15 @@ def study_cite(request, slug, extension):
     return _attachment(export_format.function([study]), export_format, study.slug)
 
 
+@cache
+def _study_pages():
+    """Built once and cloned by each request, as a generic view's `queryset` is: building
+    the page's prefetches and citation count took about a millisecond of each page."""
+    return Study.objects.published().for_page()
+
+
 def study_detail(request, slug):
-    study = _published_study(slug, Study.objects.published().for_page())
+    study = _published_study(slug, _study_pages())
     page_url = request.build_absolute_uri(study.get_absolute_url())
     outcomes = study.outcome_list
     context = {

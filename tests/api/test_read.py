@@ -328,3 +328,16 @@ def test_a_records_own_url_is_that_record_whatever_list_filters_it_is_given(api)
     response = api.get("/api/v1/studies/qualitative-one/", {"design": "rct"})
     assert response.status_code == 200
     assert response.json()["slug"] == "qualitative-one"
+
+
+def test_each_read_sees_the_record_as_it_is_now(api):
+    study = StudyFactory(slug="s", title="First title")
+    assert api.get("/api/v1/studies/s/").json()["title"] == "First title"
+    study.title = "Second title"
+    study.save()
+    StudyAuthorFactory(study=study, family_name="Okafor")
+    record = api.get("/api/v1/studies/s/").json()
+    assert record["title"] == "Second title"
+    assert "Okafor" in [author["family_name"] for author in record["authors"]]
+    listed = api.get("/api/v1/studies/").json()["results"]
+    assert [row["title"] for row in listed] == ["Second title"]
