@@ -52,6 +52,7 @@ HOSTILE_QUERIES = [
     "🙂",
     "mentoring 🙂 staff",
     "\ue000mentoring\ue001",
+    "\ue004\ue004\ue004",  # the stand-in for a search's words in the compiled query
     "".join(chr(ord(c) + 0xFEE0) for c in "mentoring"),  # full-width letters
 ]
 
@@ -422,6 +423,18 @@ def test_more_matches_than_shown_link_to_the_filtered_list(client):
     response = search_page(client, "mentoring")
 
     assert f'href="{reverse("resources:study-list")}?q=mentoring"' in response.text
+
+
+def test_each_search_finds_its_own_words_from_a_query_compiled_once():
+    StudyFactory(title="Reverse mentoring for consultants")
+    StudyFactory(title="Curriculum advocacy by students")
+    search.reindex_all()
+    studies_found("mentoring")
+    compiled = search._first_statement.cache_info().misses
+
+    assert studies_found("curriculum advocacy") == ["Curriculum advocacy by students"]
+    assert studies_found("mentoring") == ["Reverse mentoring for consultants"]
+    assert search._first_statement.cache_info().misses == compiled
 
 
 def test_a_last_word_under_three_letters_matches_whole_words_only():
