@@ -425,16 +425,36 @@ def test_more_matches_than_shown_link_to_the_filtered_list(client):
     assert f'href="{reverse("resources:study-list")}?q=mentoring"' in response.text
 
 
-def test_each_search_finds_its_own_words_from_a_query_compiled_once():
+def compilations():
+    return search._first_statement.cache_info().misses, search._lines_statement.cache_info().misses
+
+
+def test_each_search_finds_its_own_words_from_queries_compiled_once():
     StudyFactory(title="Reverse mentoring for consultants")
     StudyFactory(title="Curriculum advocacy by students")
     search.reindex_all()
     studies_found("mentoring")
-    compiled = search._first_statement.cache_info().misses
+    compiled = compilations()
 
     assert studies_found("curriculum advocacy") == ["Curriculum advocacy by students"]
     assert studies_found("mentoring") == ["Reverse mentoring for consultants"]
-    assert search._first_statement.cache_info().misses == compiled
+    assert compilations() == compiled
+
+
+def test_results_from_a_compiled_query_come_best_first_with_their_own_highlights():
+    StudyFactory(title="Peer assessment", abstract="Mentoring appears once, in the abstract.")
+    StudyFactory(title="Mentoring circles", abstract="About mentoring, and mentoring again.")
+    StudyFactory(title="Reverse mentoring", abstract="Mentoring by juniors.")
+    search.reindex_all()
+    studies_found("mentoring")
+
+    results = search.search_all("mentoring").groups[0].results
+    assert [study.title for study in results][-1] == "Peer assessment"  # a body match only
+    assert all("<mark>" in study.snippet_html for study in results)
+    assert {str(study.title_html) for study in results[:2]} == {
+        "<mark>Mentoring</mark> circles",
+        "Reverse <mark>mentoring</mark>",
+    }
 
 
 def test_a_last_word_under_three_letters_matches_whole_words_only():
