@@ -7,6 +7,7 @@ from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
+from resources.api.views import PublicViewSet
 from resources.models import PublishableQuerySet
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ def test_an_unexpected_error_shows_the_sites_page_with_its_request_id_and_no_tra
 
 
 def test_an_unexpected_api_error_stays_json(client):
-    with mock.patch.object(PublishableQuerySet, "published", side_effect=RuntimeError("boom")):
+    with mock.patch.object(PublicViewSet, "get_queryset", side_effect=RuntimeError("boom")):
         response = client.get("/api/v1/topics/")
     assert response.status_code == 500
     assert response.json()["request_id"] == response["X-Request-ID"]
