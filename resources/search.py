@@ -57,8 +57,8 @@ RESULTS_PER_KIND = 10
 # only be the engine's highlight markers (or, on PostgreSQL, stand-ins for < and >, which
 # ts_headline would otherwise treat as markup and drop).
 START, STOP, LT, GT = "\ue000", "\ue001", "\ue002", "\ue003"
-# Stands in for a user's words where SQL is compiled once for every search (`_Engine.first`);
-# `terms()` keeps letters and digits only, so no query holds it.
+# Stands in for a user's words in the SQL compiled once for every search (`_first_statement`,
+# `_lines_statement`); `terms()` keeps letters and digits only, so no query holds it.
 STAND_IN = "\ue004"
 _PRIVATE = {ord(c): None for c in (START, STOP, LT, GT)} | {0: None}
 _WORD = re.compile(r"[^\W_]+")
@@ -249,6 +249,7 @@ def _stand_in_pks(count: int) -> list[int]:
 
 
 def _checked(sql: str, params: list, stand_ins: list) -> tuple[str, tuple]:
+    """The statement, once sure each stand-in is a whole parameter and nowhere else."""
     values = {param for param in params if isinstance(param, (str, int))}
     words = {param for param in values if isinstance(param, str)} - set(stand_ins)
     if (
@@ -272,8 +273,8 @@ def _first_statement(engine_class, model, bounded: bool, prefix: bool, cap: int,
 
 @cache
 def _lines_statement(engine_class, kind: Kind, prefix: bool, count: int, cap: int):
-    """`result_lines`' SQL and parameters for `count` records, and `kind.for_results()`'s
-    prefetches."""
+    """`result_lines`' SQL and parameters for `count` records (`cap`: the COUNT_CAP it is
+    compiled under), and `kind.for_results()`'s prefetches."""
     engine = engine_class(kind.model, _stand_in(prefix), bounded=True)
     pks = _stand_in_pks(count)
     lines = (
