@@ -217,7 +217,8 @@ CACHES = {
 }
 
 # Benchmarks (tests/benchmarks/): DJANGO_CACHE=0 measures pages cold, with every cache a
-# no-op; DJANGO_BENCHMARK_CEILING=1 adds a bare view that measures the stack's own cost.
+# no-op; DJANGO_BENCHMARK_CEILING=1 adds the views that measure the stack's own cost
+# (library/benchmark.py).
 if not env_bool("DJANGO_CACHE", default=True):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 BENCHMARK_CEILING = env_bool("DJANGO_BENCHMARK_CEILING", default=False)

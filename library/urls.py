@@ -23,4 +23,8 @@ urlpatterns = [
 ]
 
 if settings.BENCHMARK_CEILING:
-    urlpatterns.insert(0, path("benchmark/ceiling/", benchmark.ceiling, name="benchmark-ceiling"))
+    urlpatterns[:0] = [
+        path("benchmark/ceiling/", benchmark.ceiling, name="benchmark-ceiling"),
+        path("benchmark/floor/page/<slug:slug>/", benchmark.floor_page, name="benchmark-page"),
+        path("benchmark/floor/api/<slug:slug>/", benchmark.floor_api, name="benchmark-api"),
+    ]

@@ -5,8 +5,10 @@ gunicorn under production settings on loopback, and drives every page type, the 
 page, the evidence map and the API with wrk (8 connections), first with every cache off
 (cold) and then on (warm: pages and API reads from the anonymous page cache, in Redis when
 one answers at REDIS_URL or on 127.0.0.1:6379, else in each worker's memory). In the same
-run and through the same server it measures two ceilings: a bare Django view through the
-full middleware stack, and a hashed static file served by whitenoise. Absolute times
+run and through the same server it measures two ceilings, a bare Django view through the
+full middleware stack and a hashed static file served by whitenoise, and two floors: one
+study's title by one query, in the site's base template and as a DRF answer, the least
+any page or API answer can do (library/benchmark.py). Absolute times
 drift on shared machines; ratios to the ceiling, and from 100,000 to 1,000 studies, are
 what to compare between runs. Both sizes are served at once and take turns endpoint by
 endpoint, so that a machine slowing down mid-run weighs on both sides of a ratio alike.
@@ -41,10 +43,15 @@ PYTHON = sys.executable
 MANAGE = [PYTHON, str(ROOT / "manage.py")]
 RESULTS = HERE / "results.json"
 CEILING, STATIC = "ceiling: minimal view", "ceiling: static file"
+FLOOR_PAGE, FLOOR_API = "floor: one-query page", "floor: one-query API answer"
+# Measured in every run, --only or not: what the stack itself costs, for the ratios.
+REFERENCES = (CEILING, STATIC, FLOOR_PAGE, FLOOR_API)
 
 ENDPOINTS = [
     (CEILING, "/benchmark/ceiling/"),
     (STATIC, "{static}"),
+    (FLOOR_PAGE, "/benchmark/floor/page/{study}/"),
+    (FLOOR_API, "/benchmark/floor/api/{study}/"),
     ("home", "/"),
     ("interventions", "/interventions/"),
     ("intervention page", "/interventions/{intervention}/"),
@@ -65,6 +72,44 @@ ENDPOINTS = [
     ("API recommendations", "/api/v1/recommendations/"),
     ("API topics", "/api/v1/topics/"),
 ]
+# The targets of the performance issue, at the largest size (8 clients): each endpoint's
+# least share of the ceiling when cold, by its kind, and the bounds every one must keep.
+# The floors are held to the targets of the kind they stand for, to show what is possible.
+KIND = {
+    FLOOR_PAGE: "detail page",
+    FLOOR_API: "API detail",
+    "home": "list page",
+    "interventions": "list page",
+    "intervention page": "detail page",
+    "studies": "list page",
+    "study page": "detail page",
+    "recommendations": "list page",
+    "recommendation page": "detail page",
+    "topic page": "detail page",
+    "evidence map": "evidence map",
+    "search: rare word": "search",
+    "search: middling word": "search",
+    "search: common word": "search",
+    "API studies": "API list",
+    "API study": "API detail",
+    "API interventions": "API list",
+    "API intervention": "API detail",
+    "API intervention studies": "API list",
+    "API recommendations": "API list",
+    "API topics": "API list",
+}
+COLD_TARGET = {
+    "list page": 0.15,
+    "detail page": 0.4,
+    "API list": 0.2,
+    "API detail": 0.4,
+    "search": 0.1,
+    "evidence map": 0.2,
+}
+WARM_TARGET = 0.8
+P95_COLD_MS, P95_WARM_MS = 100, 20
+SCALE_TARGET = 0.8  # throughput at the largest size over the smallest: within 20%
+
 # A TLS-terminating proxy sets this in production; without it every request is a redirect.
 PROXY_HEADER = ("X-Forwarded-Proto", "https")
 SECRET_KEY = secrets.token_urlsafe(50)
@@ -376,6 +421,83 @@ def scale_ratios(results: dict, small: str, large: str) -> None:
                 entry[mode]["ratio_to_smaller"] = entry[mode]["rps"] / before[mode]["rps"]
 
 
+def check_targets(results: dict) -> list[dict]:
+    """Every endpoint against each target of the performance issue, at the largest size.
+    The floors face only their kind's cold target: they show what the stack leaves."""
+    sizes = list(results["sizes"].values())
+    small, large = sizes[0]["endpoints"], sizes[-1]["endpoints"]
+    checks = []
+
+    def add(target: str, name: str, figure, wanted: str, met: bool) -> None:
+        checks.append(
+            {"target": target, "endpoint": name, "figure": figure, "wanted": wanted, "met": met}
+        )
+
+    for name, kind in KIND.items():
+        entry = large.get(name, {})
+        cold, warm = entry.get("cold"), entry.get("warm")
+        floor = name in (FLOOR_PAGE, FLOOR_API)
+        if cold:
+            least = COLD_TARGET[kind]
+            target = "floors: cold x ceiling" if floor else "cold x ceiling"
+            ratio = cold["ratio_to_ceiling"]
+            add(target, name, ratio, f"{kind} >= {least}", ratio >= least)
+        if floor:
+            continue
+        if cold:
+            add(
+                "p95 cold, ms",
+                name,
+                cold["p95_ms"],
+                f"< {P95_COLD_MS}",
+                cold["p95_ms"] < P95_COLD_MS,
+            )
+            if (scale := cold.get("ratio_to_smaller")) is not None:
+                add(
+                    "cold, largest / smallest size",
+                    name,
+                    scale,
+                    f">= {SCALE_TARGET}",
+                    scale >= SCALE_TARGET,
+                )
+        if warm:
+            ratio = warm["ratio_to_ceiling"]
+            add("warm x ceiling", name, ratio, f">= {WARM_TARGET}", ratio >= WARM_TARGET)
+            add(
+                "p95 warm, ms",
+                name,
+                warm["p95_ms"],
+                f"< {P95_WARM_MS}",
+                warm["p95_ms"] < P95_WARM_MS,
+            )
+        if len(sizes) > 1 and entry and name in small:
+            counts = (small[name]["queries"], entry["queries"])
+            add(
+                "queries per request, both sizes",
+                name,
+                "{} and {}".format(*counts),
+                "equal",
+                counts[0] == counts[1],
+            )
+    return checks  # fmt: skip
+
+
+def targets_table(checks: list[dict]) -> str:
+    lines = ["Targets at the largest size (met / measured), and what misses them:"]
+    for target in dict.fromkeys(check["target"] for check in checks):
+        these = [check for check in checks if check["target"] == target]
+        misses = [check for check in these if not check["met"]]
+        lines.append(f"  {target:34} {len(these) - len(misses):>3} / {len(these)}")
+        for miss in misses:
+            figure = miss["figure"]
+            if isinstance(figure, str):
+                shown = figure
+            else:
+                shown = f"{figure:.1f}" if target.endswith("ms") else f"{figure:.3f}"
+            lines.append(f"      {miss['endpoint']:28} {shown:>10}   wanted {miss['wanted']}")
+    return "\n".join(lines)
+
+
 def table(results: dict) -> str:
     head = (
         f"{'endpoint':24} {'size':>5} {'mode':4} {'x ceil':>7} {'big/sm':>7} {'req/s':>8} "
@@ -416,6 +538,8 @@ def table(results: dict) -> str:
         )
     if "skipped" in imports:
         lines.append(f"bulk import: skipped, {imports['skipped']}")
+    if "targets" in results:
+        lines += ["", targets_table(results["targets"])]
     return "\n".join(lines)
 
 
@@ -436,7 +560,8 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated endpoint names to measure (the two ceilings always are), "
+        help="comma-separated endpoint names to measure (the ceilings and floors always "
+        "are), "
         "e.g. 'API studies,search: common word'",
     )
     parser.add_argument("--table", action="store_true", help="print the table of --output")
@@ -453,7 +578,7 @@ def main() -> None:
     measured_endpoints = [
         (name, path)
         for name, path in ENDPOINTS
-        if not chosen or name in chosen or name in (CEILING, STATIC)
+        if not chosen or name in chosen or name in REFERENCES
     ]
     started = time.perf_counter()
 
@@ -484,6 +609,7 @@ def main() -> None:
     labels = list(results["sizes"])
     if len(labels) > 1:
         scale_ratios(results, labels[0], labels[-1])
+    results["targets"] = check_targets(results)
     import_sizes = [int(n) for n in args.import_records.split(",") if n]
     if import_sizes:
         results["bulk_import"] = bulk_import(database_url(sizes[0]), import_sizes, args.seed)
