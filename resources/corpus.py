@@ -10,7 +10,10 @@ published study lacks it, unless forced.
 The text is word salad drawn from a vocabulary with Zipf-like frequencies, so a search
 engine sees common, middling and rare words as in real prose. `SEARCH_WORDS` names one
 word of each kind that the benchmark searches for; the rare and middling ones are
-planted at fixed rates and appear nowhere else. The same seed gives the same library.
+planted and appear nowhere else: the rare word in a dozen studies whatever the library's
+size, so that its search shows the same page at every size and a benchmark comparing
+sizes measures cost, not how full the page is; the middling word in one study in 25.
+The same seed gives the same library.
 """
 
 import math
@@ -99,7 +102,7 @@ VOCABULARY = list(dict.fromkeys(_VOCABULARY_TEXT.split()))
 # Planted words: the benchmark's rare and middling searches, found nowhere else.
 RARE_WORD = "zephyrine"
 MIDDLING_WORD = "lanternwork"
-RARE_EVERY = 2000  # one study in 2,000 mentions the rare word
+RARE_STUDIES = 12  # studies that mention the rare word, spread through the library
 MIDDLING_EVERY = 25  # one in 25 mentions the middling word
 SEARCH_WORDS = {"rare": RARE_WORD, "middling": MIDDLING_WORD, "common": VOCABULARY[0]}
 
@@ -353,6 +356,7 @@ def _bulk(rows: list[models.Model]) -> None:
 class _Builder:
     def __init__(self, studies: int, seed: int, progress: Progress):
         self.total = studies
+        self.rare_every = max(1, studies // RARE_STUDIES)
         self.seed = seed
         self.write = _Writer(seed)
         self.progress = progress
@@ -424,7 +428,7 @@ class _Builder:
         abstract = write.prose(4, 8)
         if index % MIDDLING_EVERY == 0:
             abstract += f" {MIDDLING_WORD.capitalize()} {write.sentence(4, 8).lower()}"
-        if index % RARE_EVERY == 0:
+        if index % self.rare_every == 0 and index // self.rare_every < RARE_STUDIES:
             abstract += f" {RARE_WORD.capitalize()} {write.sentence(4, 8).lower()}"
         first_page = rng.randint(1, 900)
         study = Study(
