@@ -495,3 +495,23 @@ def test_postgresql_scans_a_table_from_its_start_so_a_common_word_ranks_the_same
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronize_seqscans")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.parametrize("model", [Study, Intervention, Recommendation, Topic])
+def test_postgresql_searches_each_kind_in_its_own_index(model):
+    """One index over every entry left PostgreSQL reading the vector of every intervention
+    for a rare word; each kind has its own, and its search names the kind so that it fits."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one FTS5 table per kind")
+    kind = model._meta.model_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'resources_searchentry' "
+            "AND indexdef LIKE '%%USING gin%%'"
+        )
+        definitions = [row[0] for row in cursor.fetchall()]
+    assert len(definitions) == 4
+    assert any(f"WHERE ({kind}_id IS NOT NULL)" in definition for definition in definitions)
+    condition = search._PostgreSQL(model, ["mentoring"]).condition()
+    sql = str(model.objects.filter(condition).query)
+    assert f'"resources_searchentry"."{kind}_id" IS NOT NULL' in sql
