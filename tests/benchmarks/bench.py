@@ -545,6 +545,33 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def markdown(results: dict) -> str:
+    """The largest size's figures as the README shows them: ratios first."""
+    sizes = list(results["sizes"])
+    large = results["sizes"][sizes[-1]]["endpoints"]
+    scale = f"{sizes[-1]}/{sizes[0]}, cold"
+    lines = [
+        f"| endpoint | cold x ceiling | warm x ceiling | p95 cold, ms | p95 warm, ms | {scale} "
+        "| queries |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, _ in ENDPOINTS:
+        if name == CEILING or (entry := large.get(name)) is None:
+            continue
+        cold, warm = entry.get("cold", {}), entry.get("warm", {})
+
+        def figure(mode: dict, key: str, form: str) -> str:
+            return format(mode[key], form) if key in mode else ""
+
+        lines.append(
+            f"| {name} | {figure(cold, 'ratio_to_ceiling', '.3f')} "
+            f"| {figure(warm, 'ratio_to_ceiling', '.2f')} | {figure(cold, 'p95_ms', '.0f')} "
+            f"| {figure(warm, 'p95_ms', '.1f')} | {figure(cold, 'ratio_to_smaller', '.2f')} "
+            f"| {entry['queries']} |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,100000", help="corpus sizes, smallest first")
@@ -567,9 +594,13 @@ def main() -> None:
         "e.g. 'API studies,search: common word'",
     )
     parser.add_argument("--table", action="store_true", help="print the table of --output")
+    parser.add_argument(
+        "--markdown", action="store_true", help="print --output as the README's table"
+    )
     args = parser.parse_args()
-    if args.table:
-        print(table(json.loads(args.output.read_text())))
+    if args.table or args.markdown:
+        results = json.loads(args.output.read_text())
+        print(markdown(results) if args.markdown else table(results))
         return
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk (make bench does this).")
