@@ -25,6 +25,14 @@ urlpatterns = [
 if settings.BENCHMARK_CEILING:
     urlpatterns[:0] = [
         path("benchmark/ceiling/", benchmark.ceiling, name="benchmark-ceiling"),
-        path("benchmark/floor/page/<slug:slug>/", benchmark.floor_page, name="benchmark-page"),
-        path("benchmark/floor/api/<slug:slug>/", benchmark.floor_api, name="benchmark-api"),
+        path(
+            "benchmark/floor/page/<slug:slug>/",
+            benchmark.floor_page,
+            name="benchmark-floor-page",
+        ),
+        path(
+            "benchmark/floor/api/<slug:slug>/",
+            benchmark.floor_api,
+            name="benchmark-floor-api",
+        ),
     ]
