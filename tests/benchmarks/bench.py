@@ -438,50 +438,27 @@ def check_targets(results: dict) -> list[dict]:
     for name, kind in KIND.items():
         entry = large.get(name, {})
         cold, warm = entry.get("cold"), entry.get("warm")
-        floor = name in (FLOOR_PAGE, FLOOR_API)
-        if cold:
-            least = COLD_TARGET[kind]
-            target = "floors: cold x ceiling" if floor else "cold x ceiling"
-            ratio = cold["ratio_to_ceiling"]
-            add(target, name, ratio, f"{kind} >= {least}", ratio >= least)
-        if floor:
+        if name in (FLOOR_PAGE, FLOOR_API):
+            if cold:
+                ratio, least = cold["ratio_to_ceiling"], COLD_TARGET[kind]
+                add("floors: cold x ceiling", name, ratio, f"{kind} >= {least}", ratio >= least)
             continue
         if cold:
-            add(
-                "p95 cold, ms",
-                name,
-                cold["p95_ms"],
-                f"< {P95_COLD_MS}",
-                cold["p95_ms"] < P95_COLD_MS,
-            )
+            ratio, least, p95 = cold["ratio_to_ceiling"], COLD_TARGET[kind], cold["p95_ms"]
+            add("cold x ceiling", name, ratio, f"{kind} >= {least}", ratio >= least)
+            add("p95 cold, ms", name, p95, f"< {P95_COLD_MS}", p95 < P95_COLD_MS)
             if (scale := cold.get("ratio_to_smaller")) is not None:
-                add(
-                    "cold, largest / smallest size",
-                    name,
-                    scale,
-                    f">= {SCALE_TARGET}",
-                    scale >= SCALE_TARGET,
-                )
+                wanted = f">= {SCALE_TARGET}"
+                add("cold, largest / smallest size", name, scale, wanted, scale >= SCALE_TARGET)
         if warm:
-            ratio = warm["ratio_to_ceiling"]
+            ratio, p95 = warm["ratio_to_ceiling"], warm["p95_ms"]
             add("warm x ceiling", name, ratio, f">= {WARM_TARGET}", ratio >= WARM_TARGET)
-            add(
-                "p95 warm, ms",
-                name,
-                warm["p95_ms"],
-                f"< {P95_WARM_MS}",
-                warm["p95_ms"] < P95_WARM_MS,
-            )
+            add("p95 warm, ms", name, p95, f"< {P95_WARM_MS}", p95 < P95_WARM_MS)
         if len(sizes) > 1 and entry and name in small:
-            counts = (small[name]["queries"], entry["queries"])
-            add(
-                "queries per request, both sizes",
-                name,
-                "{} and {}".format(*counts),
-                "equal",
-                counts[0] == counts[1],
-            )
-    return checks  # fmt: skip
+            counts = f"{small[name]['queries']} and {entry['queries']}"
+            same = small[name]["queries"] == entry["queries"]
+            add("queries per request, both sizes", name, counts, "equal", same)
+    return checks
 
 
 def targets_table(checks: list[dict]) -> str:
@@ -545,6 +522,10 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _figure(mode: dict, key: str, form: str) -> str:
+    return format(mode[key], form) if key in mode else ""
+
+
 def markdown(results: dict) -> str:
     """The largest size's figures as the README shows them: ratios first."""
     sizes = list(results["sizes"])
@@ -559,14 +540,10 @@ def markdown(results: dict) -> str:
         if name == CEILING or (entry := large.get(name)) is None:
             continue
         cold, warm = entry.get("cold", {}), entry.get("warm", {})
-
-        def figure(mode: dict, key: str, form: str) -> str:
-            return format(mode[key], form) if key in mode else ""
-
         lines.append(
-            f"| {name} | {figure(cold, 'ratio_to_ceiling', '.3f')} "
-            f"| {figure(warm, 'ratio_to_ceiling', '.2f')} | {figure(cold, 'p95_ms', '.0f')} "
-            f"| {figure(warm, 'p95_ms', '.1f')} | {figure(cold, 'ratio_to_smaller', '.2f')} "
+            f"| {name} | {_figure(cold, 'ratio_to_ceiling', '.3f')} "
+            f"| {_figure(warm, 'ratio_to_ceiling', '.2f')} | {_figure(cold, 'p95_ms', '.0f')} "
+            f"| {_figure(warm, 'p95_ms', '.1f')} | {_figure(cold, 'ratio_to_smaller', '.2f')} "
             f"| {entry['queries']} |"
         )
     return "\n".join(lines)
@@ -589,8 +566,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated endpoint names to measure (the ceilings and floors always "
-        "are), "
+        help="comma-separated endpoint names to measure (the ceilings and floors always are), "
         "e.g. 'API studies,search: common word'",
     )
     parser.add_argument("--table", action="store_true", help="print the table of --output")
