@@ -1,0 +1,592 @@
+"""Seed-trace checks: every fact in fixtures/ comes from the seed document it names.
+
+A plain module shared by `test_seed_trace.py` (the shipped fixtures pass every check) and
+`test_seed_trace_mutations.py` (a planted error of each kind is reported). Each check takes
+a `Fixtures` (the records, possibly an edited in-memory copy) and returns `Problem`s; none
+touches the database. The checks are grouped by the kind of error they catch, in `KINDS`.
+
+Where a fact of a source study is traced to seed text, the span is written out below as a
+quotation from the seed, so that a reader sees where it comes from.
+"""
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    where: str  # the record, e.g. "study shahzad-…" or "finding wyatt-… #2"
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.kind}] {self.where}: {self.message}"
+
+
+class Fixtures:
+    """The fixture records in load order, with the seed texts they name."""
+
+    def __init__(self, records: list[dict]):
+        self.records = records
+
+    @classmethod
+    def load(cls, directory: Path = FIXTURES) -> "Fixtures":
+        records = []
+        for path in sorted(directory.glob("*.json")):
+            records.extend(json.loads(path.read_text(encoding="utf-8")))
+        return cls(records)
+
+    def of(self, model: str) -> list[dict]:
+        return [r["fields"] for r in self.records if r["model"] == f"resources.{model}"]
+
+    def by_slug(self, model: str) -> dict[str, dict]:
+        return {fields["slug"]: fields for fields in self.of(model)}
+
+    @cached_property
+    def studies(self) -> dict[str, dict]:
+        return self.by_slug("study")
+
+    @cached_property
+    def cited(self) -> set[str]:
+        """Studies catalogued from a reference list (their only source is a reference line)."""
+        return {link["cited"][0] for link in self.of("studyreference")}
+
+    def source_text(self, fields: dict) -> str:
+        """The text of every seed a record names as its source."""
+        documents = self.by_slug("sourcedocument")
+        return "\n".join(
+            seed_text(documents[key[0]]["file_name"])
+            for key in fields.get("sources", [])
+            if key[0] in documents
+        )
+
+    def study_text(self, slug: str) -> str:
+        return self.source_text(self.studies[slug]) if slug in self.studies else ""
+
+    def authors(self, slug: str) -> list[dict]:
+        found = [a for a in self.of("studyauthor") if a["study"] == [slug]]
+        return sorted(found, key=lambda a: a["position"])
+
+    def learner_levels(self, slug: str) -> list[str]:
+        return [row["level"] for row in self.of("studylearnerlevel") if row["study"] == [slug]]
+
+    def reference_lines(self) -> list[tuple[dict, dict, list[str]]]:
+        """(reference link, cited study, the lines of the citing seed's list it stands for)."""
+        entries = []
+        for link in self.of("studyreference"):
+            lines = numbered_references(self.study_text(link["citing"][0]))
+            cited = self.studies[link["cited"][0]]
+            numbers = [int(n) for n in link["numbers"].split(",")]
+            entries.append((link, cited, [lines.get(n, "") for n in numbers]))
+        return entries
+
+
+# ----------------------------------------------------------------------------- text helpers
+def seed_text(file_name: str) -> str:
+    return (ROOT / file_name).read_text(encoding="utf-8")
+
+
+def squash(text: str) -> str:
+    """Only letters and digits, case folded: punctuation and spacing do not count."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def words(text: str) -> list[str]:
+    """Case, punctuation and whitespace normalised away; markup tags dropped."""
+    text = re.sub(r"<[^>]+>", " ", unicodedata.normalize("NFKC", text))
+    return re.findall(r"\w+", text.casefold())
+
+
+def has_token(text: str, value: str) -> bool:
+    """The value occurs as a whole token: '2021 Dec 2' is not found in '2021 Dec 28'."""
+    return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def is_empty(value) -> bool:
+    return value in (None, "", [])
+
+
+def numbered_references(text: str) -> dict[int, str]:
+    """The numbered entries of a seed's reference list."""
+    _, _, tail = text.partition("REFERENCES")
+    entries = {}
+    for line in tail.splitlines():
+        if match := re.match(r"^\s*(\d+)\.\s+(.*\S)", line):
+            entries[int(match.group(1))] = match.group(2)
+    return entries
+
+
+# ============================================================================ source studies
+@dataclass(frozen=True)
+class Fact:
+    """What a seed's bibliographic part gives for one field: a value and the quotation it
+    comes from, or value None where the seed gives nothing and the field stays empty."""
+
+    value: str | None
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class SourceStudy:
+    """The three studies whose seed is their own record, with each fact's seed span.
+
+    `header_ends_at` marks where the seed's own bibliographic part (its citation block)
+    ends: a year, journal or date found only further down, in the text or its reference
+    list, belongs to another work. The non-bibliographic facts map each value the fixture
+    may hold to the span of seed text that gives it; a value not listed is not in the seed.
+    """
+
+    seed: str
+    header_ends_at: str
+    bibliography: dict[str, Fact]
+    authors: str | None  # the seed's byline, quoted; None: the seed names no authors
+    countries: dict[str, str] = field(default_factory=dict)
+    sample_size: dict[int, str] = field(default_factory=dict)
+    learner_levels: dict[str, str] = field(default_factory=dict)
+    designs: dict[str, str] = field(default_factory=dict)
+
+    def header(self) -> str:
+        text = seed_text(self.seed)
+        assert self.header_ends_at in text, (self.seed, self.header_ends_at)
+        return text.partition(self.header_ends_at)[0]
+
+
+SOURCE_STUDIES = {
+    "wyatt-2025-as-a-resistor-you-are-not-alone": SourceStudy(
+        seed="seeds/000_ffa5f3bd8d6b308c.txt",
+        header_ends_at="\nAbstract\n",
+        bibliography={
+            "year": Fact("2025", '"publicationDate":"2025-10-21"'),
+            "publication_date": Fact("2025-10-21", '"publicationDate":"2025-10-21"'),
+            "journal": Fact("Medical Education", '"journal":{"name":"Medical Education"'),
+            "volume": Fact(None, '"volume":" "'),
+            "issue": Fact(None, '"journal":{"name":"Medical Education","volume":" ","pages":""}'),
+            "pages": Fact(None, '"pages":""'),
+            "doi": Fact("10.1111/medu.70055", '"doi":"10.1111/medu.70055"'),
+            "url": Fact(None, '"url":null'),
+        },
+        authors='"authors":"Tasha R Wyatt, Emily Scarlett, Vinayak Jain, TingLan Ma"',
+        countries={
+            "US": "interviews with 18 trainees from the U.S. and Canada",
+            "CA": "interviews with 18 trainees from the U.S. and Canada",
+        },
+        sample_size={18: "Phase one included interviews with 18 trainees"},
+        # "trainees", with no stage of training: no learner level is given
+        learner_levels={},
+        designs={"qualitative": "with in-depth interviews conducted in two phases"},
+    ),
+    "shahzad-medical-learners-anti-racist-activism": SourceStudy(
+        seed="seeds/001_bd93d26450c9cc0c.txt",
+        header_ends_at="### ABSTRACT:",
+        # The header is the title, the byline and affiliations: no year, journal, date,
+        # DOI, volume, issue, pages or address. Those in the reference list are other works.
+        bibliography={
+            name: Fact(None)
+            for name in ("year", "publication_date", "journal", "volume", "issue", "pages")
+        }
+        | {"doi": Fact(None), "url": Fact(None)},
+        authors=(
+            "<sup>1</sup>Babar Shahzad, <sup>2</sup>Hasnat Jahangir Jarral, "
+            "<sup>3</sup>Abubakar Siddique, <sup>4</sup>Noor Fatima, <sup>5</sup>Dr zeenat, "
+            "<sup>6</sup>Mansoor Musa"
+        ),
+        # The affiliations ("UHS, Lahore", "PIMS Islamabad") place the authors, not the
+        # participants; the groups are "Control Group (n=100)" and "Intervention Group
+        # (n=100)", with no total; "medical learners" has no stage of training.
+        countries={},
+        sample_size={},
+        learner_levels={},
+        designs={
+            "mixed_methods": "combining qualitative and quantitative methods",
+            "non_randomised_comparison": "Control Group (n=100)\tIntervention Group (n=100)",
+        },
+    ),
+    "challenging-deficit-discourse-reverse-mentoring-2021": SourceStudy(
+        seed="seeds/002_f239dd46bf271502.txt",
+        header_ends_at="\nAbstract:",
+        bibliography={
+            "year": Fact("2021", "2021\nDOI: 10.1136/bmjopen-2021-054890"),
+            "doi": Fact("10.1136/bmjopen-2021-054890", "DOI: 10.1136/bmjopen-2021-054890"),
+        }
+        | {
+            name: Fact(None)
+            for name in ("publication_date", "journal", "volume", "issue", "pages", "url")
+        },
+        authors=None,
+        countries={"GB": "One UK University created a reverse mentoring scheme"},
+        learner_levels={
+            "faculty": "using discourse analysis to explore staff perceptions",
+        },
+        designs={"qualitative": "using discourse analysis to explore staff perceptions"},
+    ),
+}
+
+
+def byline_names(quote: str) -> list[list[str]]:
+    """The words of each author in a quoted byline, honorifics and markup removed."""
+    quote = re.sub(r"<sup>\d+</sup>", "", quote.removeprefix('"authors":"').rstrip('"'))
+    names = []
+    for name in quote.split(","):
+        tokens = [t for t in name.split() if t.casefold() not in {"dr", "dr."}]
+        names.append(tokens)
+    return names
+
+
+def author_words(author: dict) -> list[str]:
+    if author["literal_name"]:
+        return author["literal_name"].split()
+    return [*author["given_names"].split(), author["family_name"]]
+
+
+def check_source_bibliography(fixtures: Fixtures) -> list[Problem]:
+    """Kinds 1 and 2: a source study's bibliographic facts are those of the seed's own
+    citation block; a field it does not give stays empty, and a year, journal or date
+    found only in the seed's reference list belongs to another work."""
+    problems = []
+    for slug, study in fixtures.studies.items():
+        if slug in fixtures.cited:
+            continue
+        where = f"study {slug}"
+        trace = SOURCE_STUDIES.get(slug)
+        if trace is None:
+            problems.append(Problem("source", where, "no seed span is written for this study"))
+            continue
+        header = trace.header()
+        if squash(study["title"]) not in squash(header):
+            problems.append(Problem("source", where, "title is not the seed's own title"))
+        for name, fact in trace.bibliography.items():
+            stored = study[name]
+            if fact.quote and fact.quote not in header:
+                problems.append(Problem("source", where, f"{name}: span not in the header"))
+            if fact.value is None:
+                if not is_empty(stored):
+                    problems.append(
+                        Problem("source", where, f"{name} {stored!r}: the seed gives none")
+                    )
+            elif str(stored) != fact.value:
+                problems.append(
+                    Problem("source", where, f"{name} {stored!r}: the seed gives {fact.value!r}")
+                )
+        authors = fixtures.authors(slug)
+        if trace.authors is None:
+            if authors:
+                problems.append(Problem("source", where, "authors: the seed names none"))
+        else:
+            if trace.authors not in header:
+                problems.append(Problem("source", where, "authors: byline not in the header"))
+            expected = [[w.casefold() for w in n] for n in byline_names(trace.authors)]
+            stored = [[w.casefold() for w in author_words(a)] for a in authors]
+            if stored != expected:
+                problems.append(
+                    Problem("source", where, f"authors {stored} are not the byline {expected}")
+                )
+    return problems
+
+
+def check_source_spans(fixtures: Fixtures) -> list[Problem]:
+    """Kind 4: countries, sample size, learner levels and design of a source study are
+    each one the seed gives, at the span quoted in SOURCE_STUDIES."""
+    problems = []
+    for slug, trace in SOURCE_STUDIES.items():
+        study = fixtures.studies.get(slug)
+        where = f"study {slug}"
+        if study is None:
+            problems.append(Problem("span", where, "missing from the fixtures"))
+            continue
+        text = seed_text(trace.seed)
+        spans = [
+            *trace.countries.values(),
+            *trace.sample_size.values(),
+            *trace.learner_levels.values(),
+            *trace.designs.values(),
+        ]
+        for quote in spans:
+            if quote not in text:
+                problems.append(Problem("span", where, f"quoted span not in the seed: {quote!r}"))
+        for (code,) in study["countries"]:
+            if code not in trace.countries:
+                problems.append(Problem("span", where, f"country {code}: the seed gives none"))
+        size = study["sample_size"]
+        if size is not None and size not in trace.sample_size:
+            problems.append(Problem("span", where, f"sample size {size}: not in the seed"))
+        for level in fixtures.learner_levels(slug):
+            if level not in trace.learner_levels:
+                problems.append(Problem("span", where, f"learner level {level}: not in the seed"))
+        if study["design"] and study["design"] not in trace.designs:
+            problems.append(
+                Problem("span", where, f"design {study['design']}: not what the seed describes")
+            )
+    return problems
+
+
+# ============================================================================ reference list
+REFERENCE_TAIL = re.compile(
+    r"""^(?:In\s+)?\*?(?P<journal>.+?)\*?\.?\s+
+    (?P<date>(?:19|20)\d\d(?:\s[A-Z][a-z]{2})?(?:\s\d{1,2})?)
+    (?:;(?P<volume>[^(:.]+)(?:\((?P<issue>[^)]+)\))?)?
+    (?::(?P<pages>[^.\s]+))?
+    (?:\s\(Vol\.\s(?P<volume2>\w+),\sNo\.\s(?P<issue2>\w+),\spp\.\s(?P<pages2>[\w-]+)\))?
+    \.(?:\s.*)?$""",
+    re.VERBOSE,
+)
+# A reference line can give a value the catalogue rightly leaves out; each such case is
+# listed with the reason, so that nothing else is left out silently.
+NOT_CATALOGUED = {
+    ("schreidah-2023-case-for-advocacy-curricula", "pages"): (
+        "“2023 Oct 16:10-97” ends in the start of a DOI (10.1097), not pages"
+    ),
+}
+# Words in a reference line that let a catalogued study carry a design or learner level.
+DESIGN_WORDS = {
+    "narrative_review": r"\breview\b",
+    "systematic_review": r"\bsystematic review|meta-analysis",
+    "commentary": r"\bpolicy statement|\bcommentary|\bframework\b|\bperspective",
+    "programme_description": r"\bimplementation\b|\bprogramme\b|\bprogram\b",
+}
+LEVEL_WORDS = {
+    "undergraduate": r"\bundergraduate|\bmedical students?\b|\bmedical school",
+    "postgraduate": r"\bgraduate medical education|\bresiden|\btrainees?\b|\bpostgraduate",
+    "faculty": r"\beducators?\b|\bfaculty\b|\bstaff\b",
+}
+
+
+def parse_reference(line: str, title: str) -> dict | None:
+    """The fields of a reference line, read after its byline and the catalogued title.
+    None when the title is not the line's title."""
+    byline, _, rest = line.partition(". ")
+    for end in range(1, len(rest) + 1):
+        if squash(rest[:end]) == squash(title) and (end == len(rest) or not rest[end].isalnum()):
+            tail = rest[end:].lstrip(".? ")
+            break
+    else:
+        return None
+    parsed = {"byline": byline, "journal": "", "date": "", "volume": "", "issue": ""}
+    parsed["pages"] = ""
+    if tail:
+        match = REFERENCE_TAIL.match(tail)
+        if match is None:
+            return {**parsed, "unparsed": tail}
+        parsed.update(
+            journal=match["journal"].strip(),
+            date=match["date"],
+            volume=match["volume"] or match["volume2"] or "",
+            issue=match["issue"] or match["issue2"] or "",
+            pages=match["pages"] or match["pages2"] or "",
+        )
+    return parsed
+
+
+def line_date(text: str) -> tuple[int | None, date | None]:
+    """The year, and the day when the line gives one ('2021 Jun' gives only a year)."""
+    if not text:
+        return None, None
+    parts = text.split()
+    year = int(parts[0])
+    if len(parts) == 3:
+        return year, date(year, MONTHS.index(parts[1]) + 1, int(parts[2]))
+    return year, None
+
+
+def check_reference_lines(fixtures: Fixtures) -> list[Problem]:
+    """Kind 3: a catalogued reference matches its reference line field by field: the same
+    title, journal, volume, issue and pages exactly, a date only where the line gives a
+    day (as a whole token), and the byline's family names in order."""
+    problems = []
+    for _link, cited, lines in fixtures.reference_lines():
+        slug = cited["slug"]
+        where = f"study {slug}"
+        authors = fixtures.authors(slug)
+        for line in lines:
+            parsed = parse_reference(line, cited["title"])
+            if parsed is None:
+                problems.append(Problem("reference", where, f"title is not that of {line!r}"))
+                continue
+            if "unparsed" in parsed:
+                problems.append(Problem("reference", where, f"cannot read {parsed['unparsed']!r}"))
+                continue
+            year, day = line_date(parsed["date"])
+            stored_day = cited["publication_date"]
+            if cited["year"] != year:
+                problems.append(
+                    Problem("reference", where, f"year {cited['year']}: the line gives {year}")
+                )
+            if stored_day != (day.isoformat() if day else None):
+                problems.append(
+                    Problem("reference", where, f"date {stored_day}: the line gives {day}")
+                )
+            for name in ("journal", "volume", "issue", "pages"):
+                stored, given = cited[name], parsed[name]
+                if stored == given or (not stored and (slug, name) in NOT_CATALOGUED):
+                    continue
+                problems.append(
+                    Problem("reference", where, f"{name} {stored!r}: the line gives {given!r}")
+                )
+            byline = [name.split()[0].casefold() for name in parsed["byline"].split(", ")]
+            family = [(a["family_name"] or a["literal_name"]).casefold() for a in authors]
+            if family != byline:
+                problems.append(Problem("reference", where, f"authors {family} not {byline}"))
+            given = [a["given_names"] for a in authors]
+            if given != [name.split(maxsplit=1)[-1] for name in parsed["byline"].split(", ")]:
+                problems.append(Problem("reference", where, "initials differ from the line"))
+            for name in ("doi", "url"):
+                if cited[name] and cited[name] not in line:
+                    problems.append(Problem("reference", where, f"{name}: not in the line"))
+            for name in ("abstract", "countries", "sample_size", "participants", "setting"):
+                if not is_empty(cited[name]):
+                    problems.append(Problem("reference", where, f"{name}: the line gives none"))
+            if cited["design"] and not re.search(
+                DESIGN_WORDS.get(cited["design"], r"(?!)"), line, re.IGNORECASE
+            ):
+                problems.append(
+                    Problem("reference", where, f"design {cited['design']}: not in the line")
+                )
+            for level in fixtures.learner_levels(slug):
+                if not re.search(LEVEL_WORDS[level], line, re.IGNORECASE):
+                    problems.append(
+                        Problem("reference", where, f"learner level {level}: not in the line")
+                    )
+    return problems
+
+
+# ============================================================================ outcomes
+def results_section(text: str) -> str:
+    """The seed's results, from its RESULTS heading to the next top-level heading."""
+    _, _, tail = text.partition("RESULTS:")
+    return tail.partition("\n## ")[0]
+
+
+# Kirkpatrick (BEME) levels and the words in an outcome's measure that place it there.
+# A measure of perception is level 2a whatever else it mentions.
+KIRKPATRICK_MEASURE_WORDS = {
+    "1": r"\bsatisf|\breaction|\benjoy",
+    "2a": r"\battitude|\bperce|\bcompetence|\bawareness|\bconfidence|\bbelief",
+    "2b": r"\bknowledge|\bskill|\btest score|\bexam",
+    "3": r"\bparticipation|\brole|\bbehaviou?r|\bpractice|\bengage",
+    "4a": r"\borganisation|\borganization|\bpolicy|\bpolicies|\badmission|\bhiring",
+    "4b": r"\bpatient",
+}
+PERCEPTION = r"\bperce|\bself-report"
+
+
+def check_outcomes(fixtures: Fixtures) -> list[Problem]:
+    """Kind 5: an outcome's Kirkpatrick level fits what it measured, its figures are the
+    seed's, and an effect size or direction is only what the figures show."""
+    problems = []
+    for outcome in fixtures.of("outcome"):
+        slug = outcome["study"][0]
+        where = f"outcome {slug} #{outcome['position']}"
+        measure, level = outcome["measure"], outcome["kirkpatrick_level"]
+        results = results_section(fixtures.study_text(slug))
+        if not re.search(KIRKPATRICK_MEASURE_WORDS.get(level, r"(?!)"), measure, re.I) or (
+            level != "2a" and level != "1" and re.search(PERCEPTION, measure, re.I)
+        ):
+            problems.append(
+                Problem("outcome", where, f"Kirkpatrick {level} does not fit {measure!r}")
+            )
+        if not outcome["intervention_label"] and level:
+            problems.append(Problem("outcome", where, "a level with no intervention group"))
+        effect = outcome["effect_size"]
+        if effect and squash(effect) not in squash(results):
+            problems.append(Problem("outcome", where, f"effect size {effect!r} not in the seed"))
+        treated, compared = outcome["intervention_value"], outcome["comparison_value"]
+        if treated is not None and compared is not None:
+            higher = float(treated) > float(compared)
+            significant = outcome["p_value"] is not None and (
+                float(outcome["p_value"]) < 0.05
+                or (outcome["p_value_qualifier"] == "<" and float(outcome["p_value"]) <= 0.05)
+            )
+            expected = {
+                (True, True): "improved",
+                (False, True): "worse",
+            }.get((higher, significant), "no_difference")
+            if float(treated) == float(compared):
+                expected = "no_difference"
+            if outcome["direction"] not in (expected, "mixed" if not significant else expected):
+                problems.append(
+                    Problem(
+                        "outcome",
+                        where,
+                        f"direction {outcome['direction']}: the figures show {expected}",
+                    )
+                )
+        problems.extend(Problem("outcome", where, m) for m in _table_mismatches(outcome, results))
+    return problems
+
+
+def table_row(text: str, measure: str) -> tuple[list[str], list[str]] | None:
+    """The tab-separated row for a measure and the header row of the table it sits in."""
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        cells = [c.strip() for c in line.split("\t")]
+        if len(cells) > 1 and squash(cells[0]) == squash(measure):
+            top = index  # a table is a run of lines with the same number of cells
+            while top > 0 and len(lines[top - 1].split("\t")) == len(cells):
+                top -= 1
+            return [c.strip() for c in lines[top].split("\t")], cells
+    return None
+
+
+def _table_mismatches(outcome: dict, results: str) -> list[str]:
+    """The outcome's figures against its row of the seed's results table, cell by cell."""
+    found = table_row(results, outcome["measure"])
+    if found is None:
+        return [f"{outcome['measure']!r} is not a row of the seed's results"]
+    header, row = found
+    unit = outcome["unit"]
+    mismatches = []
+    for name in ("intervention", "comparison"):
+        label, value, n = (outcome[f"{name}_{part}"] for part in ("label", "value", "n"))
+        first = words(label)[:1]
+        columns = [i for i, cell in enumerate(header) if words(cell)[:1] == first]
+        if len(columns) != 1:
+            mismatches.append(f"no single column for {label!r}")
+            continue
+        cell = row[columns[0]]
+        if value is not None and cell != f"{_plain(value)}{unit}":
+            mismatches.append(f"{name} value {value}{unit}: the table gives {cell}")
+        if n is not None and squash(f"{label} (n={n})") not in squash(results):
+            mismatches.append(f"{label} n={n}: not in the seed")
+    p_columns = [i for i, cell in enumerate(header) if "p-value" in cell.lower()]
+    if outcome["p_value"] is not None:
+        given = row[p_columns[0]].replace(" ", "") if p_columns else ""
+        stored = f"{outcome['p_value_qualifier']}{_plain(outcome['p_value'])}"
+        if given != stored:
+            mismatches.append(f"p {stored}: the table gives {given or 'none'}")
+    return mismatches
+
+
+def _plain(value) -> str:
+    """A decimal as the seed prints it: 45.000 -> 45, 0.0010 -> 0.001."""
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+# ============================================================================ all kinds
+KINDS = {
+    "source": check_source_bibliography,
+    "reference": check_reference_lines,
+    "span": check_source_spans,
+    "outcome": check_outcomes,
+}
+
+
+def check(fixtures: Fixtures, kind: str | None = None) -> list[Problem]:
+    kinds = [kind] if kind else list(KINDS)
+    return [problem for name in kinds for problem in KINDS[name](fixtures)]
+
+
+def grouped(problems: list[Problem]) -> dict[str, list[str]]:
+    by_kind = defaultdict(list)
+    for problem in problems:
+        by_kind[problem.kind].append(str(problem))
+    return dict(by_kind)
