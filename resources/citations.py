@@ -74,7 +74,7 @@ def csl_json(study) -> dict:
     """The study as one CSL-JSON item; missing facts are left out, never invented."""
     item = {
         "id": study.slug,
-        "type": "article-journal" if study.journal else "article",
+        "type": "article-journal" if study.journal else "document",
         "title": study.title,
     }
     authors = [csl_name(author) for author in study.author_list]
@@ -113,10 +113,31 @@ def _apply_locale_date_delimiters(style: CitationStylesStyle) -> None:
             date.set("delimiter", delimiters[date.get("form")])
 
 
+def _substitute_title_by_variable(style: CitationStylesStyle) -> None:
+    """A work without authors is cited by its title in the author's place, once.
+
+    CSL suppresses a substituted variable in the rest of the reference, and citeproc-py
+    does so when the substitute names the variable itself, but not when it reaches the
+    title through a macro (as APA and AMA do): the title then printed twice. Naming the
+    title variable directly in the substitute gives the styles' own rule.
+    """
+    root = style.root
+    substitutes = root.xpath("//cs:macro/cs:names/cs:substitute/cs:text[@macro]", namespaces=CSL_NS)
+    for text in substitutes:
+        if text.get("macro") in TITLE_MACROS:
+            del text.attrib["macro"]
+            text.set("variable", "title")
+
+
+# The macros through which a style's author substitute prints the title.
+TITLE_MACROS = {"author-title-substitute", "title"}
+
+
 @cache
 def load_style(key: str) -> CitationStylesStyle:
     style = CitationStylesStyle(str(CSL_DIR / STYLES[key].filename), validate=False)
     _apply_locale_date_delimiters(style)
+    _substitute_title_by_variable(style)
     return style
 
 
