@@ -161,11 +161,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # kept open between requests like PostgreSQL's: opening one, with its pragmas, cost
     # 1.7 ms a request, and 8 to 37% of cold throughput under load
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A scan of a large table otherwise starts wherever another scan of it has got to, so
-    # the first matches of a common word, which search ranks (resources/search.py), were
-    # different rows from one request to the next.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronize_seqscans=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

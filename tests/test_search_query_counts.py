@@ -21,13 +21,13 @@ pytestmark = pytest.mark.django_db
 
 SIZES = [1, 15]
 
-# For each kind: its count, which stops at COUNT_CAP + 1, with the pks of its best
-# matches (1); then those matches, highlighted (1). Studies add their authors (1);
-# interventions hold their evidence counts in their own rows.
-#  1 studies: count and best       2 studies: highlighted          3 studies: authors
-#  4 interventions: count and best 5 interventions: highlighted
-#  6 recommendations: count, best  7 recommendations: highlighted
-#  8 topics: count and best        9 topics: highlighted
+# For each kind: its count, which stops at COUNT_CAP + 1 (1); then its best matches among
+# the newest RANKED, highlighted (1). Studies add their authors (1); interventions hold
+# their evidence counts in their own rows.
+#  1 studies: count                2 studies: best, highlighted    3 studies: authors
+#  4 interventions: count          5 interventions: best, highlighted
+#  6 recommendations: count        7 recommendations: best, highlighted
+#  8 topics: count                 9 topics: best, highlighted
 SEARCH_PAGE_QUERIES = 9
 
 # Whether more than COUNT_CAP match (1); the paginator's count (1); the page of studies
