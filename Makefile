@@ -18,7 +18,7 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3 \
 
 BACKUP ?= backups/library-$(shell date +%Y%m%d-%H%M%S).json
 
-.PHONY: run test lint format migrate seed browser check-python clean backup restore bench loadtest lock audit
+.PHONY: run worker test lint format migrate seed browser check-python clean backup restore bench loadtest lock audit
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -68,6 +68,12 @@ migrate: $(VENV)/.installed
 
 seed: migrate
 	$(BIN)/python manage.py load_seed
+	$(BIN)/python manage.py build_data_package
+
+# The background worker: rebuilds the data package after a publication and sends alert
+# e-mails. Run it beside `make run`, in a second terminal.
+worker: migrate
+	$(BIN)/python manage.py db_worker
 
 run: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -5,6 +5,7 @@ small typed helper that refuses ambiguous input, so a typo fails at start-up rat
 than silently falling back to a default.
 """
 
+import json
 import os
 import sys
 from datetime import timedelta
@@ -377,3 +378,35 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "evidence-library@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Following the evidence (issue 25): background tasks, the open data package, alerts ---
+# Kept in one block of its own. Background work (rebuilding the data package after a
+# publication, sending alert e-mails) runs through Django's tasks framework. By default
+# the queue is a table in the database (django-tasks-db), worked by `manage.py db_worker`;
+# a deployment names another backend, e.g. a Redis-backed one it has installed, with
+# DJANGO_TASKS_BACKEND (its dotted path) and DJANGO_TASKS_OPTIONS (a JSON object).
+INSTALLED_APPS += ["django_tasks_db"]
+TASKS_BACKEND = env_str("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+try:
+    TASKS_OPTIONS = json.loads(env_str("DJANGO_TASKS_OPTIONS") or "{}")
+except ValueError:
+    raise ImproperlyConfigured("DJANGO_TASKS_OPTIONS must be a JSON object.") from None
+if not isinstance(TASKS_OPTIONS, dict):
+    raise ImproperlyConfigured("DJANGO_TASKS_OPTIONS must be a JSON object.")
+TASKS = {
+    "default": {
+        "BACKEND": TASKS_BACKEND,
+        "QUEUES": env_list("DJANGO_TASKS_QUEUES", ["default"]),
+        "OPTIONS": TASKS_OPTIONS,
+    }
+}
+# The open data package served at /data/ (resources/datapackage.py): where its files are
+# written, and the licence it is published under.
+DATA_PACKAGE_ROOT = Path(env_str("DATA_PACKAGE_ROOT") or BASE_DIR / "var" / "data-package")
+DATA_PACKAGE_LICENSE = {
+    "name": env_str("DATA_PACKAGE_LICENSE_NAME", "CC-BY-4.0"),
+    "path": env_str("DATA_PACKAGE_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+    "title": env_str(
+        "DATA_PACKAGE_LICENSE_TITLE", "Creative Commons Attribution 4.0 International"
+    ),
+}

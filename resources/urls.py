@@ -1,6 +1,6 @@
 from django.urls import path
 
-from resources.views import interventions, pages, recommendations, search, studies, topics
+from resources.views import data, interventions, pages, recommendations, search, studies, topics
 
 app_name = "resources"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     ),
     path("topics/<slug:slug>/", topics.topic_detail, name="topic-detail"),
     path("search/", search.search, name="search"),
+    path("data/", data.data_page, name="data"),
+    path("data/<str:name>", data.data_file, name="data-file"),
 ]

@@ -20,7 +20,7 @@ index).
 from django.db import transaction
 
 from library.page_cache import bump_generation
-from resources import evidence_map, rating, search, tallies
+from resources import datapackage, evidence_map, rating, search, tallies
 from resources.models import (
     EditorialStatus,
     Intervention,
@@ -141,3 +141,5 @@ def after_status_change(objects: list) -> None:
     for obj in objects:
         search.reindex(obj)
     bump_generation()
+    # the open data package holds published records only: rebuilt in the background
+    transaction.on_commit(datapackage.rebuild_data_package.enqueue)
