@@ -3,11 +3,10 @@
 Most readers are anonymous and read pages that change only when curators publish or edit.
 Such a page (or an API answer) is stored whole, keyed by its address and the headers it
 may vary on (htmx's; for the API, Accept, which picks JSON or a citation format), with the
-library's generation number it was rendered under. `bump_generation()` (called explicitly
-by every write path: the workflow, the admin, the API, seeding, restoring a backup,
-generating a corpus) moves the number on, so every stored page is stale at once. A hit
-reads the page and the current number in one round trip to Redis, or in none from the
-process's own copy (below).
+library's generation number it was rendered under. `bump_generation()` (called by every
+write path: the workflow, the admin, the API, seeding, restoring a backup, generating a
+corpus) moves the number on, so every stored page is stale at once. A hit reads the page
+and the current number in one round trip to the cache.
 
 The middleware sits early, so an anonymous hit skips sessions, authentication and CSRF:
 it decides from the request's cookies and Authorization header, never from the user. An
@@ -19,25 +18,18 @@ headers, which every hit therefore gets afresh.
 
 The generation lives in the cache (`library:generation`): with Redis all processes share
 it; the local-memory cache is per process, so the page cache is off by default without
-Redis (settings.PAGE_CACHE_SECONDS).
-
-With Redis, each process also keeps the pages it has served in its own memory
-(`ProcessCopy`, settings.PAGE_CACHE_LOCAL_BYTES), so a repeat visit costs no round trip.
-Redis tells the process when the generation changes (`library.redis_cache.KeyWatch`):
-before each use the copy looks for that message, and on any sign of a change, or doubt,
-it empties itself and goes back to Redis. Redis sends the message as it runs the write,
-so another process lets go of the old pages within the time a message takes to cross
-loopback; the process that wrote lets go at once. Like Django's cache connections, the
-copy belongs to one thread: a threaded server keeps one per thread.
+Redis (settings.PAGE_CACHE_SECONDS). When Redis is down every lookup is a miss
+(library.redis_cache) and pages are built from the database; a change made meanwhile is
+told to Redis by the next request that finds it answering again, so no page stored before
+the change outlives it.
 """
 
 import hashlib
+import threading
 import time
-import weakref
-from collections import OrderedDict
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import set_response_etag
@@ -53,82 +45,28 @@ ALWAYS_HARMLESS_VARY = {"cookie", "accept-encoding"}
 
 
 def current_generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # Start from the clock, not 0, so that after the key is evicted no page stored
-        # under an earlier generation can come back.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        generation = cache.get(GENERATION_KEY, 0)
-    return generation
+    # Start from the clock, not 0, so that after the key is evicted no page stored under
+    # an earlier generation can come back.
+    generation = time.time_ns()
+    if cache.add(GENERATION_KEY, generation, timeout=None):
+        return generation
+    return cache.get(GENERATION_KEY, 0)
 
 
-class ProcessCopy:
-    """The pages this process has served lately, kept while Redis reports no change to the
-    generation: least recently used first out, within `max_bytes` of bodies."""
-
-    def __init__(self, watch, max_bytes: int):
-        self._watch = watch
-        self._max_bytes = max_bytes
-        self._pages = OrderedDict()  # key: (expires, stored)
-        self._bytes = 0
-
-    def get(self, key: str) -> tuple | None:
-        if self._watch.changed():
-            self.clear()
-            return None
-        if (entry := self._pages.get(key)) is None:
-            return None
-        expires, stored = entry
-        if expires < time.monotonic():
-            self._drop(key)
-            return None
-        self._pages.move_to_end(key)
-        return stored
-
-    def keep(self, key: str, stored: tuple, seconds: int) -> None:
-        size = len(stored[-1])
-        if size > self._max_bytes:
-            return
-        if key in self._pages:
-            self._drop(key)
-        while self._pages and self._bytes + size > self._max_bytes:
-            self._drop(next(iter(self._pages)))
-        self._pages[key] = (time.monotonic() + seconds, stored)
-        self._bytes += size
-
-    def clear(self) -> None:
-        self._pages.clear()
-        self._bytes = 0
-
-    def _drop(self, key: str) -> None:
-        _, stored = self._pages.pop(key)
-        self._bytes -= len(stored[-1])
-
-
-_copies = weakref.WeakKeyDictionary()  # cache backend: its ProcessCopy, or None
-
-
-def process_copy() -> ProcessCopy | None:
-    """This process's copy of pages from the default cache, when that cache can watch the
-    generation for changes (Redis) and the copy is not turned off."""
-    backend = caches["default"]
-    try:
-        return _copies[backend]
-    except KeyError:
-        copy = None
-        if hasattr(backend, "watch") and settings.PAGE_CACHE_LOCAL_BYTES > 0:
-            copy = ProcessCopy(backend.watch(GENERATION_KEY), settings.PAGE_CACHE_LOCAL_BYTES)
-        _copies[backend] = copy
-        return copy
+# A change this process could not tell the cache about (Redis was down): told later.
+_untold_change = threading.Event()
 
 
 def _increment() -> None:
-    if (copy := _copies.get(caches["default"])) is not None:
-        copy.clear()  # at once: Redis's message to this process's watch may not be in yet
     try:
-        cache.incr(GENERATION_KEY)
+        told = cache.incr(GENERATION_KEY) is not None  # None: Redis is down
     except ValueError:  # evicted, or never set
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+        told = cache.get(GENERATION_KEY) is not None
+    if told:
+        _untold_change.clear()
+    else:
+        _untold_change.set()
 
 
 def bump_generation() -> None:
@@ -207,17 +145,15 @@ class PageCacheMiddleware:
         if not _may_use_cache(request):
             return self.get_response(request)
         key = page_key(request)
-        copy = process_copy()
-        if copy is not None and (stored := copy.get(key)) is not None:
-            return _response(stored)
         # One round trip fetches the page and the library's generation together.
         found = cache.get_many([key, GENERATION_KEY])
         generation = found.get(GENERATION_KEY)
+        if generation is not None and _untold_change.is_set():
+            _increment()  # Redis is back after missing a change: nothing stored is current
+            return self.get_response(request)
         if generation is None:
             generation = current_generation()
         elif (stored := found.get(key)) is not None and stored[0] == generation:
-            if copy is not None:
-                copy.keep(key, stored, settings.PAGE_CACHE_SECONDS)
             return _response(stored)
         response = self.get_response(request)
         if _may_store(request, response):

@@ -1,100 +1,162 @@
-"""Django's Redis cache, keeping one redis-py client per connection pool, and able to
-watch a key for changes without a round trip.
+"""Django's Redis cache, made optional at run time: a Redis that fails is a cache miss.
 
-Django's `RedisCacheClient.get_client` builds a new `redis.Redis` for every cache call,
-and redis-py fills a table of some 160 response callbacks in each new client: half a
-millisecond a call on the benchmark machine, more than the round trip to Redis itself,
-and most of what a page served from the cache cost. A client is safe to share between
-threads (each command borrows a connection from the pool), so one per pool will do.
+Redis holds the page cache and the API's rate limits, never anything the library needs to
+answer. So when Redis refuses connections, or accepts them and never answers, a call
+gives up after a short timeout (the OPTIONS in settings.CACHES) and the caller sees a
+miss: pages are built from the database. After `FAILURES_BEFORE_SKIPPING` failures in a
+row the process skips Redis for `SKIP_SECONDS` rather than wait on it in every request,
+logs that once, and logs again when Redis answers.
+
+Only the cache's public methods are overridden; Django's own `RedisCache` does the work.
 """
 
-import os
+import logging
+import threading
 import time
 
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
-# After a failed attempt, a watch answers "changed" without trying again for this long.
-WATCH_RETRY_SECONDS = 5
+logger = logging.getLogger("library.cache")
+
+FAILURES_BEFORE_SKIPPING = 2
+SKIP_SECONDS = 30
+# redis-py raises its own errors for most faults, but a socket can fail under it too
+REDIS_FAULTS = (RedisError, OSError)
 
 
-class KeyWatch:
-    """Tells, by a non-blocking look at a socket, whether a key may have changed.
+class Breaker:
+    """One Redis server's health as this process has seen it; shared by its threads."""
 
-    Redis's server-assisted tracking (Redis 6 and newer, broadcast mode) pushes a message
-    down the watch's own connection whenever the key is written, expires or is evicted,
-    or the database is flushed; `changed()` reads any that have come and so costs no
-    round trip. With no connection (not yet made, lost, or refused by a server without
-    tracking) messages may have been missed, so the answer is yes.
-    """
+    def __init__(self, location: str):
+        self.location = location
+        self._lock = threading.Lock()
+        self._failures = 0
+        self._skip_until = 0.0
+        self._skipping = False
 
-    CHANNEL = "__redis__:invalidate"
+    def skipping(self) -> bool:
+        return time.monotonic() < self._skip_until
 
-    def __init__(self, make_connection, redis_key: str):
-        self._make_connection = make_connection
-        self._key = redis_key
-        self._connection = None
-        self._pid = None
-        self._retry_at = 0.0
-
-    def changed(self) -> bool:
-        try:
-            if self._connection is None or self._pid != os.getpid():  # a forked worker
-                self._subscribe()
-                return True
-            seen = False
-            while self._connection.can_read(timeout=0):
-                self._connection.read_response()
-                seen = True
-            return seen
-        except (RedisError, OSError):
-            self.close()
-            self._retry_at = time.monotonic() + WATCH_RETRY_SECONDS
-            return True
-
-    def _subscribe(self) -> None:
-        self._connection = None
-        if time.monotonic() < self._retry_at:
-            return
-        connection = self._connection = self._make_connection()  # closed if this fails
-        connection.connect()
-        connection.send_command("CLIENT", "ID")
-        own_id = connection.read_response()
-        connection.send_command(
-            "CLIENT", "TRACKING", "ON", "REDIRECT", own_id, "BCAST", "PREFIX", self._key
+    def failed(self, error: Exception) -> None:
+        with self._lock:
+            self._failures += 1
+            if self._failures < FAILURES_BEFORE_SKIPPING:
+                return
+            self._skip_until = time.monotonic() + SKIP_SECONDS
+            if self._skipping:
+                return  # still down after a retry: said already
+            self._skipping = True
+        logger.warning(
+            "Redis failed %d times in a row (%s); skipping it for %d s: pages are built "
+            "from the database and rate limits are kept per process",
+            FAILURES_BEFORE_SKIPPING,
+            error.__class__.__name__,
+            SKIP_SECONDS,
+            extra={"action": "cache_skipped", "cache": self.location},
         )
-        connection.read_response()  # an error reply raises ResponseError
-        connection.send_command("SUBSCRIBE", self.CHANNEL)
-        connection.read_response()
-        self._pid = os.getpid()
 
-    def close(self) -> None:
-        if self._connection is not None:
-            self._connection.disconnect()
-        self._connection = None
-
-
-class ReusingRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        if (client := self._clients.get(id(pool))) is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
-    def watch(self, redis_key: str) -> KeyWatch:
-        pool = self._get_connection_pool(write=True)  # where writes to the key happen
-        return KeyWatch(lambda: pool.connection_class(**pool.connection_kwargs), redis_key)
+    def succeeded(self) -> None:
+        if not self._failures:
+            return
+        with self._lock:
+            recovered, self._skipping, self._failures = self._skipping, False, 0
+        if recovered:
+            logger.warning(
+                "Redis answers again", extra={"action": "cache_back", "cache": self.location}
+            )
 
 
-class ReusingRedisCache(RedisCache):
+_breakers: dict[str, Breaker] = {}
+_breakers_lock = threading.Lock()
+
+
+def breaker_for(location: str) -> Breaker:
+    with _breakers_lock:
+        return _breakers.setdefault(location, Breaker(location))
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's RedisCache where a Redis fault, or a Redis being skipped, is a miss."""
+
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._class = ReusingRedisCacheClient
+        self.breaker = breaker_for(server if isinstance(server, str) else ",".join(server))
 
-    def watch(self, key: str) -> KeyWatch:
-        """A watch on one of this cache's keys (the key as given to `get` and `set`)."""
-        return self._cache.watch(self.make_and_validate_key(key))
+    def available(self) -> bool:
+        """False while this process skips Redis after repeated failures."""
+        return not self.breaker.skipping()
+
+    def _try(self, method, args, kwargs, when_down):
+        if self.breaker.skipping():
+            return when_down()
+        try:
+            result = method(*args, **kwargs)
+        except REDIS_FAULTS as error:
+            self.breaker.failed(error)
+            return when_down()
+        self.breaker.succeeded()
+        return result
+
+    def _down(self, name: str, *args, **kwargs):
+        """What a call answers while Redis is down: a miss, and writes are lost."""
+        if name in ("get",):
+            return kwargs.get("default", args[1] if len(args) > 1 else None)
+        if name == "get_many":
+            return {}
+        if name == "set_many":
+            return list(args[0])  # the keys that were not stored
+        if name in ("add", "delete", "touch", "has_key", "clear"):
+            return False
+        return None  # set, delete_many; incr: no new value
+
+    def _call(self, name: str, args, kwargs):
+        method = getattr(super(), name)
+        return self._try(method, args, kwargs, lambda: self._down(name, *args, **kwargs))
+
+    def get(self, *args, **kwargs):
+        return self._call("get", args, kwargs)
+
+    def get_many(self, *args, **kwargs):
+        return self._call("get_many", args, kwargs)
+
+    def set(self, *args, **kwargs):
+        return self._call("set", args, kwargs)
+
+    def set_many(self, *args, **kwargs):
+        return self._call("set_many", args, kwargs)
+
+    def add(self, *args, **kwargs):
+        return self._call("add", args, kwargs)
+
+    def touch(self, *args, **kwargs):
+        return self._call("touch", args, kwargs)
+
+    def delete(self, *args, **kwargs):
+        return self._call("delete", args, kwargs)
+
+    def delete_many(self, *args, **kwargs):
+        return self._call("delete_many", args, kwargs)
+
+    def has_key(self, *args, **kwargs):
+        return self._call("has_key", args, kwargs)
+
+    def incr(self, *args, **kwargs):
+        """The new value; None when Redis is down (ValueError, as Django's, for no key)."""
+        return self._call("incr", args, kwargs)
+
+    def clear(self):
+        return self._call("clear", (), {})
+
+
+class RedisOrLocalMemoryCache(ResilientRedisCache):
+    """For the API's rate limits: while Redis is down, each process keeps its own counts
+    in local memory, so a client is still limited, per process, rather than not at all."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self.local = LocMemCache(f"redis-fallback-{self.breaker.location}", params)
+
+    def _down(self, name: str, *args, **kwargs):
+        return getattr(self.local, name)(*args, **kwargs)

@@ -198,34 +198,57 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
+# --- Cache and Redis (README, "Redis") ---------------------------------------------------
+# Redis is optional at run time: a Redis that refuses or does not answer within the
+# timeouts is a cache miss (library/redis_cache.py), and after repeated failures each
+# process skips it for a while. "default" holds the page cache; "throttle" the API's rate
+# limits, which fall back to each process's memory while Redis is down.
 REDIS_URL = env_str("REDIS_URL")
-CACHES = {
-    "default": (
-        {
-            "BACKEND": "library.redis_cache.ReusingRedisCache",  # one client per pool
-            "LOCATION": REDIS_URL,
-            # several deployments (or test runs) may share one Redis
-            "KEY_PREFIX": env_str("DJANGO_CACHE_KEY_PREFIX", "library"),
-        }
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+REDIS_TIMEOUT_SECONDS = float(env_int("REDIS_TIMEOUT_MS", 200)) / 1000
+
+
+def _redis_cache(backend: str) -> dict:
+    return {
+        "BACKEND": backend,
+        "LOCATION": REDIS_URL,
+        # several deployments (or test runs) may share one Redis
+        "KEY_PREFIX": env_str("DJANGO_CACHE_KEY_PREFIX", "library"),
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+            "socket_timeout": REDIS_TIMEOUT_SECONDS,
+        },
+    }
+
+
+if REDIS_URL:
+    CACHES = {
+        "default": _redis_cache("library.redis_cache.ResilientRedisCache"),
+        "throttle": _redis_cache("library.redis_cache.RedisOrLocalMemoryCache"),
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "throttle",
+        },
+    }
 
 # Benchmarks (tests/benchmarks/): DJANGO_CACHE=0 measures pages cold, with every cache a
 # no-op; DJANGO_BENCHMARK_CEILING=1 adds the views that measure the stack's own cost
 # (library/benchmark.py).
 if not env_bool("DJANGO_CACHE", default=True):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        for alias in ("default", "throttle")
+    }
 BENCHMARK_CEILING = env_bool("DJANGO_BENCHMARK_CEILING", default=False)
 
 # Whole public pages for anonymous readers (library.page_cache), stale at once on any
 # publish or edit. On by default only with Redis: the local-memory cache is per process,
 # so another worker would not learn of a change. Off with DJANGO_CACHE=0 (a dummy cache).
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 10 * 60 if REDIS_URL else 0)
-# With Redis, each process also keeps pages it served in its own memory, up to this many
-# bytes of bodies, for as long as Redis reports no change (library.page_cache.ProcessCopy).
-PAGE_CACHE_LOCAL_BYTES = env_int("DJANGO_PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
+# --- end of cache and Redis ---------------------------------------------------------------
 
 LOGIN_URL = "admin:login"
 

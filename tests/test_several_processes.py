@@ -31,7 +31,7 @@ client = APIClient()
 print(" ".join(str(client.get("/api/v1/topics/").status_code) for _ in range({requests})))
 """
 
-# Reads a page until it is in this process's copy, publishes a topic behind the cache's
+# Reads a page until it is in the shared cache, publishes a topic behind the cache's
 # back, has another process bump the generation, and says whether the page moved on.
 READER_WHILE_ANOTHER_PROCESS_PUBLISHES = """
 import subprocess, sys, time

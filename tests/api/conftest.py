@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from rest_framework.test import APIClient
 
 from resources.models import ApiToken
@@ -7,10 +7,13 @@ from resources.models import ApiToken
 
 @pytest.fixture(autouse=True)
 def fresh_throttles():
-    """Rate-limit counters live in the cache; each test starts with none."""
-    cache.clear()
+    """Rate-limit counters live in their own cache, pages in the default one; each test
+    starts with neither."""
+    for alias in ("default", "throttle"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "throttle"):
+        caches[alias].clear()
 
 
 @pytest.fixture
