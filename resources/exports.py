@@ -58,8 +58,16 @@ def ris_entry(study) -> dict:
     return entry
 
 
+class RecordsOnlyWriter(rispy.RisWriter):
+    """rispy numbers each record ("1.", "2.", ...) on a line of its own, which is not RIS:
+    a file holds records and nothing else."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
 def to_ris(studies: Iterable) -> str:
-    return rispy.dumps([ris_entry(study) for study in studies])
+    return rispy.dumps([ris_entry(study) for study in studies], implementation=RecordsOnlyWriter)
 
 
 def _latex(value: str) -> str:

@@ -158,7 +158,13 @@ class StudyFilterSet(SearchFilterSet):
         choices=KirkpatrickLevel.choices, method="filter_outcome_level", label="Outcome level"
     )
     appraised = BooleanFilter(method="filter_appraised", label="Appraised")
-    cites = SlugsFilter(relation="references__slug", label="Cites")
+    cites = SlugsFilter(relation="references__slug", label="Cites", widget=forms.HiddenInput)
+    # A recommendation's evidence, which its page exports; set by that page's links.
+    recommendation = SlugsFilter(
+        relation="recommendation_evidence__recommendation__slug",
+        label="Evidence for recommendation",
+        widget=forms.HiddenInput,
+    )
     sort = NullsLastOrderingFilter(
         fields=(("year", "year"), ("title", "title"), ("citation_count", "citations")),
         label="Sort",

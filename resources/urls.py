@@ -1,6 +1,15 @@
 from django.urls import path
 
-from resources.views import data, interventions, pages, recommendations, search, studies, topics
+from resources.views import (
+    data,
+    exports,
+    interventions,
+    pages,
+    recommendations,
+    search,
+    studies,
+    topics,
+)
 
 app_name = "resources"
 
@@ -15,7 +24,7 @@ urlpatterns = [
         "interventions/<slug:slug>/", interventions.intervention_detail, name="intervention-detail"
     ),
     path("studies/", studies.study_list, name="study-list"),
-    path("studies/export/", studies.study_export, name="study-export"),
+    path("studies/export/", exports.study_export, name="study-export"),
     path("studies/<slug:slug>/", studies.study_detail, name="study-detail"),
     path("studies/<slug:slug>/cite.<str:extension>", studies.study_cite, name="study-cite"),
     path(

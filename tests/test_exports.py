@@ -101,7 +101,8 @@ def test_export_view_returns_an_attachment_of_the_whole_filtered_list(visitor):
     response = visitor.get("/studies/export/?format=ris&topic=mentorship&page=2")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/x-research-info-systems")
-    assert response["Content-Disposition"] == 'attachment; filename="studies.ris"'
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="studies-topic-mentorship-')
     titles = {entry["title"] for entry in rispy.loads(response.content.decode())}
     assert titles == {study.title for study in wanted}  # all pages, not only the second
 
@@ -132,7 +133,7 @@ def test_export_view_refuses_invalid_filters_with_400(visitor, query):
 
 
 def test_export_view_refuses_a_list_larger_than_the_cap(visitor, monkeypatch):
-    monkeypatch.setattr("resources.views.studies.MAX_EXPORT", 2)
+    monkeypatch.setattr("resources.views.exports.MAX_EXPORT", 2)
     StudyFactory.create_batch(3)
     response = visitor.get("/studies/export/?format=ris")
     assert response.status_code == 400

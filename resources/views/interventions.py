@@ -4,6 +4,7 @@ from django.utils.http import urlencode
 
 from resources.filters import InterventionFilterSet
 from resources.models import Intervention, Topic
+from resources.views.exports import export_links
 from resources.views.listing import filter_list, render_list
 
 
@@ -42,6 +43,7 @@ def intervention_detail(request, slug):
         "summary": intervention.evidence_summary,
         "links": intervention.evidence_table(EVIDENCE_TABLE_SIZE),
         "all_studies_url": all_studies,
+        "export_links": export_links([("intervention", slug)], intervention.published_studies),
         "related": related,
     }
     return render(request, "resources/intervention_detail.html", context)

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from resources.filters import RecommendationFilterSet
 from resources.models import EvidenceRelation, Recommendation, Topic
+from resources.views.exports import export_links
 from resources.views.listing import (
     explain_intervention_choices,
     filter_list,
@@ -41,5 +42,11 @@ def recommendation_detail(request, slug):
     return render(
         request,
         "resources/recommendation_detail.html",
-        {"recommendation": recommendation, "evidence_groups": groups},
+        {
+            "recommendation": recommendation,
+            "evidence_groups": groups,
+            "export_links": export_links(
+                [("recommendation", slug)], len(recommendation.published_evidence)
+            ),
+        },
     )

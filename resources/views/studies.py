@@ -1,16 +1,15 @@
 from functools import cache
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import urlencode
 
 from resources import charts, citations, tallies
 from resources.exports import FORMATS, MAX_EXPORT
 from resources.filters import StudyFilterSet
 from resources.models import Country, Study, Topic
+from resources.views.exports import attachment, export_links
 from resources.views.listing import (
     CSVSelect,
     explain_intervention_choices,
@@ -32,17 +31,6 @@ SORT_CHOICES = [
     ("-year", "Newest first, by year only"),
 ]
 CITE_EXTENSIONS = {FORMATS[name].extension: name for name in ("ris", "bibtex", "csl-json")}
-
-
-def _export_links(request, total: int) -> list[tuple[str, str]]:
-    """Links that export exactly the list on screen: the same query string, all pages."""
-    if total > MAX_EXPORT:
-        return []
-    params = [(key, value) for key, value in request.GET.lists() if key not in ("page", "format")]
-    query = [(key, value) for key, values in params for value in values]
-    labels = {"ris": "RIS", "bibtex": "BibTeX", "csv": "CSV", "csl-json": "CSL-JSON"}
-    base = reverse("resources:study-export")
-    return [(labels[name], f"{base}?{urlencode([('format', name), *query])}") for name in FORMATS]
 
 
 def study_list(request):
@@ -78,45 +66,10 @@ def study_list(request):
         if cited
         else [],
         "page": page,
-        "export_links": _export_links(request, page.paginator.count),
+        "export_links": export_links(request.GET, page.paginator.count),
         "max_export": MAX_EXPORT,
     }
     return render_list(request, "resources/study_list.html", context)
-
-
-def _attachment(content: str, export_format, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=export_format.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{export_format.extension}"'
-    return response
-
-
-def _bad_request(message: str) -> HttpResponseBadRequest:
-    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-
-
-def study_export(request):
-    """The filtered studies list as a reference file: every page of it, up to MAX_EXPORT."""
-    name = request.GET.get("format", "")
-    if name not in FORMATS:
-        return _bad_request(f"Unknown export format {name!r}. Choose one of: {', '.join(FORMATS)}.")
-    filterset = StudyFilterSet(request.GET, queryset=Study.objects.published().for_list())
-    if not filterset.is_valid():
-        problems = "; ".join(
-            f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()
-        )
-        return _bad_request(f"These filters are not valid: {problems}")
-    try:
-        studies = filterset.qs
-        total = studies.count()
-    except ValidationError as error:
-        return _bad_request(f"These filters are not valid: {' '.join(error.messages)}")
-    if total > MAX_EXPORT:
-        return _bad_request(
-            f"This list has {total} studies; an export holds at most {MAX_EXPORT}. "
-            "Narrow the filters and export again."
-        )
-    export_format = FORMATS[name]
-    return _attachment(export_format.function(studies), export_format, "studies")
 
 
 def _published_study(slug: str, queryset=None) -> Study:
@@ -131,7 +84,8 @@ def study_cite(request, slug, extension):
         raise Http404("No such citation format.")
     study = _published_study(slug)
     export_format = FORMATS[CITE_EXTENSIONS[extension]]
-    return _attachment(export_format.function([study]), export_format, study.slug)
+    filename = f"{study.slug}.{export_format.extension}"
+    return attachment(export_format.function([study]), export_format, filename)
 
 
 @cache

@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from resources.models import Intervention, Recommendation, Study, Topic
+from resources.views.exports import export_links
 
 # A topic gathers thousands of studies at scale: its page shows the newest few of each
 # kind, with the total and a link to the full filtered list.
@@ -25,6 +26,7 @@ def topic_detail(request, slug):
         "interventions_count": interventions.count(),
         "studies": studies[:TOPIC_SECTION_SIZE],
         "studies_count": studies_count,
+        "export_links": export_links([("topic", topic.slug)], studies_count),
         "recommendations": recommendations.order_by("-published_at")[:TOPIC_SECTION_SIZE],
         "recommendations_count": recommendations.count(),
     }
