@@ -9,6 +9,7 @@ Where a fact of a source study is traced to seed text, the span is written out b
 quotation from the seed, so that a reader sees where it comes from.
 """
 
+import bisect
 import json
 import re
 import unicodedata
@@ -16,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +82,14 @@ class Fixtures:
     def learner_levels(self, slug: str) -> list[str]:
         return [row["level"] for row in self.of("studylearnerlevel") if row["study"] == [slug]]
 
+    def lines_citing(self, slug: str) -> list[str]:
+        """The reference-list lines that stand for a catalogued study."""
+        return self._lines_by_cited.get(slug, [])
+
+    @cached_property
+    def _lines_by_cited(self) -> dict[str, list[str]]:
+        return {cited["slug"]: lines for _link, cited, lines in self.reference_lines()}
+
     def reference_lines(self) -> list[tuple[dict, dict, list[str]]]:
         """(reference link, cited study, the lines of the citing seed's list it stands for)."""
         entries = []
@@ -93,6 +102,7 @@ class Fixtures:
 
 
 # ----------------------------------------------------------------------------- text helpers
+@cache
 def seed_text(file_name: str) -> str:
     return (ROOT / file_name).read_text(encoding="utf-8")
 
@@ -571,18 +581,319 @@ def _plain(value) -> str:
     return format(Decimal(str(value)).normalize(), "f")
 
 
+# ============================================================================ own words
+# Fields that hold a seed's facts word for word (titles, abstracts, names, table labels);
+# every other text field of every model is the library's own writing.
+FACT_FIELDS = {
+    "study": {"title", "abstract", "journal", "volume", "issue", "pages", "doi", "url"},
+    "studyauthor": {"family_name", "given_names", "literal_name"},
+    "outcome": {"measure", "intervention_label", "comparison_label", "unit", "p_value_qualifier"},
+    "sourcedocument": {"file_name"},
+    "country": {"code", "name"},
+    "studyreference": {"numbers"},
+}
+CODE_FIELDS = {"slug", "status", "published_at", "code"}  # identifiers and choices, not prose
+LONGEST_QUOTE = 10  # a quotation carries over at most this many words
+
+
+def text_fields(fixtures: Fixtures):
+    """(model, record label, field name, text) for every free-text field of every record."""
+    for record in fixtures.records:
+        model = record["model"].removeprefix("resources.")
+        fields = record["fields"]
+        label = f"{model} {record_key(model, fields)}"
+        for name, value in fields.items():
+            if (
+                isinstance(value, str)
+                and value
+                and name not in FACT_FIELDS.get(model, ())
+                and name not in CODE_FIELDS
+                and " " in value.strip()
+            ):
+                yield model, label, name, value
+
+
+def record_key(model: str, fields: dict) -> str:
+    if "slug" in fields:
+        return fields["slug"]
+    if "code" in fields:
+        return fields["code"]
+    parts = [
+        fields[name][0] if isinstance(fields[name], list) else str(fields[name])
+        for name in ("study", "intervention", "recommendation", "citing", "cited", "position")
+        if fields.get(name) not in (None, "", [])
+    ]
+    return " #".join(parts) if parts else "?"
+
+
+def seed_windows(fixtures: Fixtures, size: int) -> set[tuple[str, ...]]:
+    windows = set()
+    for document in fixtures.of("sourcedocument"):
+        tokens = words(seed_text(document["file_name"]))
+        windows.update(tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1))
+    return windows
+
+
+def title_mask(tokens: list[str], titles: list[list[str]]) -> set[int]:
+    """Positions of the text that cite a study's title, which is a fact and carries over."""
+    masked = set()
+    for title in titles:
+        for start in range(len(tokens) - len(title) + 1):
+            if tokens[start : start + len(title)] == title:
+                masked.update(range(start, start + len(title)))
+    return masked
+
+
+def check_copying(fixtures: Fixtures) -> list[Problem]:
+    """Kind 6: no text field shares a run of more than ten words with a seed, inside
+    quotation marks or not, after case, punctuation and spacing are normalised away."""
+    size = LONGEST_QUOTE + 1
+    seeds = seed_windows(fixtures, size)
+    titles = [words(study["title"]) for study in fixtures.studies.values()]
+    problems = []
+    for _model, label, name, text in text_fields(fixtures):
+        tokens = words(text)
+        masked = title_mask(tokens, titles)
+        for start in range(len(tokens) - size + 1):
+            window = tuple(tokens[start : start + size])
+            if window in seeds and not masked.intersection(range(start, start + size)):
+                problems.append(
+                    Problem("copying", f"{label}", f"{name} copies the seed: {' '.join(window)!r}")
+                )
+                break
+    return problems
+
+
+# ============================================================================ prose facts
+# The library's own vocabulary: names of methods and tools its prose may use though no
+# seed does. Keep this short; a name of a person, place or group belongs in a seed.
+LIBRARY_VOCABULARY = {
+    "beme",
+    "casp",
+    "cerqual",
+    "dei",
+    "doi",
+    "grade",
+    "isoq",
+    "kirkpatrick",
+    "magicapp",
+    "mmat",
+    "mersqi",
+    "srqr",
+    "sof",
+    "soqf",
+}
+LIBRARY_PHRASES = ("Mixed Methods Appraisal Tool", "Critical Appraisal Skills Programme")
+SENTENCE_BREAK = r"(?<=[.!?:;])\s+|\n+|[\u201c\"\u2018]"
+# Other names for what a seed names: the prose may say the first where the seed says the
+# second (the second must then be in the seed).
+ALIASES = {
+    "United States": "U.S.",
+    "US": "U.S.",
+    "American": "U.S.",
+    "Canadian": "Canada",
+    "United Kingdom": "UK",
+    "British": "UK",
+}
+# Words that say who took part: in prose about a study, the study's own part of its seed
+# must have a word of the same stem (first five letters).
+POPULATION_WORDS = {
+    "residents",
+    "resident",
+    "interns",
+    "nurses",
+    "nursing",
+    "midwives",
+    "pharmacists",
+    "pharmacy",
+    "dentists",
+    "dental",
+    "surgeons",
+    "surgical",
+    "physicians",
+    "doctors",
+    "consultants",
+    "paediatric",
+    "pediatric",
+    "psychiatry",
+    "psychiatric",
+    "women",
+    "men",
+    "female",
+    "male",
+    "black",
+    "indigenous",
+    "latino",
+    "latinx",
+    "hispanic",
+    "asian",
+    "white",
+    "lgbtq",
+    "queer",
+    "transgender",
+    "disabled",
+    "immigrants",
+    "refugees",
+    "international",
+    "rural",
+    "veterans",
+    "undergraduates",
+    "postgraduates",
+    "graduates",
+    "students",
+    "trainees",
+    "learners",
+    "faculty",
+    "staff",
+    "educators",
+    "administrators",
+    "patients",
+    "clinicians",
+    "registrars",
+    "fellows",
+}
+# Where prose names a group only to say that the study is not about it.
+NOT_PARTICIPANTS = {
+    (
+        "interventionstudy schreidah-2023-case-for-advocacy-curricula #curriculum-advocacy",
+        "learners",
+    ),
+}
+STUDY_BOUND = {"study", "finding", "outcome", "interventionstudy", "recommendationevidence"}
+NUMBER = r"\d+(?:\.\d+)?"
+
+
+def study_scope(fixtures: Fixtures, slug: str) -> str:
+    """What a seed says about one study: a catalogued study's reference lines, or a source
+    study's seed without its reference list (whose entries are other works)."""
+    if slug in fixtures.cited:
+        return "\n".join(fixtures.lines_citing(slug))
+    return fixtures.study_text(slug).partition("## REFERENCES")[0]
+
+
+def record_scope(fixtures: Fixtures, model: str, fields: dict) -> str:
+    """The seed text a record's prose may draw on."""
+    if model == "study":
+        return study_scope(fixtures, fields["slug"])
+    if model in STUDY_BOUND:
+        return study_scope(fixtures, fields["study"][0])
+    if model == "sourcedocument":
+        return seed_text(fields["file_name"])
+    return fixtures.source_text(fields)
+
+
+def _library_lowercase(fixtures: Fixtures) -> tuple[str, ...]:
+    """Words written in lower case somewhere in the seeds or the fixtures."""
+    texts = [seed_text(d["file_name"]) for d in fixtures.of("sourcedocument")]
+    texts += [v for r in fixtures.records for v in r["fields"].values() if isinstance(v, str)]
+    return tuple(sorted({w for text in texts for w in re.findall(r"\b[a-z]+\b", text)}))
+
+
+def _is_ordinary(word: str, lowercase: tuple[str, ...]) -> bool:
+    """An ordinary word capitalised to open a sentence or a heading, not a name: it, or its
+    stem, is written in lower case somewhere (names of places and people never are)."""
+    stem = word[: max(4, len(word) - 2)] if len(word) > 3 else word
+    position = bisect.bisect_left(lowercase, stem)
+    return position < len(lowercase) and lowercase[position].startswith(stem)
+
+
+def _unclaimed(text: str) -> str:
+    """The text without clauses that say what a seed does not tell ("whether …")."""
+    return re.sub(r"\bwhether\b[^.;]*", " ", text)
+
+
+def check_prose_facts(fixtures: Fixtures) -> list[Problem]:
+    """Kind 7: numbers, names (of people, places, groups) and words for who took part in
+    the library's prose are in the seed text the record draws on, or in the short
+    LIBRARY_VOCABULARY. A finding cannot make up who its participants were or where."""
+    ordinary = _library_lowercase(fixtures)
+    problems = []
+    for record in fixtures.records:
+        model = record["model"].removeprefix("resources.")
+        fields = record["fields"]
+        label = f"{model} {record_key(model, fields)}"
+        scope = record_scope(fixtures, model, fields)
+        numbers = set(re.findall(NUMBER, scope))
+        scope_words = set(words(scope))
+        stems = {w[:5] for w in scope_words}
+        for name, text in _prose(model, fields):
+
+            def report(message, name=name, label=label):
+                problems.append(Problem("prose", label, f"{name}: {message}"))
+
+            for alias, seed_form in ALIASES.items():
+                if has_token(text, alias):
+                    if not has_token(scope, seed_form):
+                        report(f"{alias!r} is not in the seed")
+                    text = re.sub(rf"(?<!\w){re.escape(alias)}(?!\w)", " ", text)
+            for found in re.findall(NUMBER, text):
+                if found not in numbers:
+                    report(f"{found} is not in the seed")
+            for phrase in LIBRARY_PHRASES:
+                text = text.replace(phrase, " ")
+            for sentence in re.split(SENTENCE_BREAK, text):
+                for token in re.findall(r"\w+", sentence)[1:]:  # the first may be capitalised
+                    part = token.casefold()
+                    if not token[0].isupper() or part in scope_words:
+                        continue
+                    if part in LIBRARY_VOCABULARY or _is_ordinary(part, ordinary):
+                        continue
+                    report(f"{token!r} is not in the seed")
+            if model in STUDY_BOUND:
+                for token in words(_unclaimed(text)):
+                    if (label, token) in NOT_PARTICIPANTS:
+                        continue
+                    if token in POPULATION_WORDS and token[:5] not in stems:
+                        report(f"{token!r} (who took part) is not in the seed")
+    return problems
+
+
+def _prose(model: str, fields: dict):
+    for name, value in fields.items():
+        if (
+            isinstance(value, str)
+            and " " in value.strip()
+            and name not in FACT_FIELDS.get(model, ())
+            and name not in CODE_FIELDS
+        ):
+            yield name, value
+
+
 # ============================================================================ all kinds
 KINDS = {
     "source": check_source_bibliography,
     "reference": check_reference_lines,
     "span": check_source_spans,
     "outcome": check_outcomes,
+    "copying": check_copying,
+    "prose": check_prose_facts,
 }
 
 
-def check(fixtures: Fixtures, kind: str | None = None) -> list[Problem]:
+# Errors the `evidence` helper is correcting in its prose (issue 21, item 9), by kind,
+# record and field. The checks leave them out, and test_seed_trace.py expects each to
+# fail until it is fixed; the fix removes its line here.
+PENDING = {
+    ("prose", "study shahzad-medical-learners-anti-racist-activism", "setting"): (
+        "fixtures/04_studies.json, Shahzad et al. setting: the seed names neither Pakistan "
+        "nor Muzaffarabad (it has 'Muzaffrabad' and 'Azad jammu kashmir' as affiliations)"
+    ),
+}
+
+
+def pending_key(problem: Problem) -> tuple[str, str, str]:
+    return problem.kind, problem.where, problem.message.partition(":")[0]
+
+
+def check(fixtures: Fixtures, kind: str | None = None, pending: bool = False) -> list[Problem]:
+    """The problems of one kind, or of all; those in PENDING only when asked for."""
     kinds = [kind] if kind else list(KINDS)
-    return [problem for name in kinds for problem in KINDS[name](fixtures)]
+    return [
+        problem
+        for name in kinds
+        for problem in KINDS[name](fixtures)
+        if pending or pending_key(problem) not in PENDING
+    ]
 
 
 def grouped(problems: list[Problem]) -> dict[str, list[str]]:

@@ -184,6 +184,114 @@ MUTATIONS = [
     ("outcome", "a group size changed", setter("outcome", OUTCOME_4, intervention_n=120)),
     ("outcome", "an invented effect size", setter("outcome", OUTCOME_1, effect_size="OR 6.0")),
     ("outcome", "a direction against the figures", setter("outcome", OUTCOME_3, direction="worse")),
+    # a seed sentence pasted into a text field, quoted or not
+    (
+        "copying",
+        "a finding that pastes the abstract",
+        setter(
+            "finding",
+            {"study": [WYATT], "position": 3},
+            statement="Trainees drew from this collective a shared identity and a unifying "
+            "'injustice frame' for understanding social harm.",
+        ),
+    ),
+    (
+        "copying",
+        "a rationale that quotes a whole seed sentence",
+        setter(
+            "recommendation",
+            {"slug": "partner-with-communities-in-learners-anti-racist-work"},
+            rationale="Shahzad et al. write: \u201cThe study identifies key strategies employed "
+            "by medical learners, including curriculum advocacy, community outreach, and "
+            "collaboration with institutional stakeholders.\u201d",
+        ),
+    ),
+    (
+        "copying",
+        "a practice named with a seed sentence",
+        setter(
+            "intervention",
+            {"slug": "dei-committees"},
+            name="The establishment of diversity, equity, and inclusion committees within medical "
+            "institutions",
+        ),
+    ),
+    (
+        "copying",
+        "a recommendation titled with a seed sentence",
+        setter(
+            "recommendation",
+            {"slug": "recognise-trainees-self-curated-collectives"},
+            title="Uncoordinated resistance is not an isolated endeavour but is sustained by a "
+            "dynamic, reciprocal relationship",
+        ),
+    ),
+    (
+        "copying",
+        "source-document notes that paste the seed",
+        setter(
+            "sourcedocument",
+            {"slug": "seed-002-reverse-mentoring-2021"},
+            notes="In trying to ascertain why this under-representation persists, literature "
+            "focuses on the barriers.",
+        ),
+    ),
+    (
+        "copying",
+        "a topic described in the seed's words",
+        setter(
+            "topic",
+            {"slug": "curriculum-reform"},
+            description="Medical learners are demanding a curriculum that goes beyond a "
+            "superficial acknowledgment of cultural competence.",
+        ),
+    ),
+    # prose facts the seed does not give
+    (
+        "prose",
+        "a finding that invents who the participants were",
+        setter(
+            "finding",
+            {"study": [WYATT], "position": 5},
+            statement="The collectives did not give the surgical residents emotional support.",
+        ),
+    ),
+    (
+        "prose",
+        "a finding that invents a place",
+        setter(
+            "finding",
+            {"study": [WYATT], "position": 5},
+            statement="Trainees in Ontario did not get emotional support from the collectives.",
+        ),
+    ),
+    (
+        "prose",
+        "a finding that invents a number",
+        setter(
+            "finding",
+            {"study": [SHAHZAD], "position": 3},
+            statement="Learners met resistance; 42 of them needed continuing mentorship.",
+        ),
+    ),
+    (
+        "prose",
+        "participants described as medical students",
+        setter(
+            "study",
+            {"slug": WYATT},
+            participants="Eighteen medical students engaged in professional resistance.",
+        ),
+    ),
+    (
+        "prose",
+        "a practice summary that names a population the seed does not",
+        setter(
+            "interventionstudy",
+            {"study": [WYATT], "intervention": ["self-curated-peer-collectives"]},
+            what_it_found="Black and Indigenous trainees relied on self-curated collectives.",
+        ),
+    ),
 ]
 
 
