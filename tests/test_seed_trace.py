@@ -34,7 +34,9 @@ def test_each_quoted_span_is_seed_text():
 @pytest.mark.parametrize(
     "key",
     [
-        pytest.param(key, marks=pytest.mark.xfail(strict=True, reason=reason))
+        pytest.param(
+            key, marks=pytest.mark.xfail(strict=True, reason=reason), id=f"{key[1]} {key[2]}"
+        )
         for key, reason in seed_trace.PENDING.items()
     ],
 )

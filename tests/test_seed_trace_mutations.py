@@ -56,6 +56,7 @@ def add_record(model, **values):
     return plant
 
 
+LYNN = "lynn-2023-impact-of-a-student-led-anti-racism-programme"
 OUTCOME_1 = {"study": [SHAHZAD], "position": 1}
 OUTCOME_3 = {"study": [SHAHZAD], "position": 3}
 OUTCOME_4 = {"study": [SHAHZAD], "position": 4}
@@ -291,6 +292,76 @@ MUTATIONS = [
             {"study": [WYATT], "intervention": ["self-curated-peer-collectives"]},
             what_it_found="Black and Indigenous trainees relied on self-curated collectives.",
         ),
+    ),
+    # a direction, level, design, strength or certainty above what the evidence allows
+    (
+        "rules",
+        "an effect credited from a qualitative study",
+        setter(
+            "interventionstudy",
+            {"study": [WYATT], "intervention": ["self-curated-peer-collectives"]},
+            direction="improved",
+        ),
+    ),
+    (
+        "rules",
+        "an effect credited from a study not yet appraised",
+        setter(
+            "interventionstudy",
+            {"study": [LYNN], "intervention": ["student-led-anti-racism-programmes"]},
+            direction="improved",
+        ),
+    ),
+    (
+        "rules",
+        "an effect credited to a practice the study never names",
+        setter(
+            "interventionstudy",
+            {"study": [SHAHZAD], "intervention": ["curriculum-advocacy"]},
+            direction="improved",
+        ),
+    ),
+    (
+        "rules",
+        "a Kirkpatrick level on a finding about experience",
+        setter("finding", {"study": [WYATT], "position": 1}, kirkpatrick_level="2a"),
+    ),
+    (
+        "rules",
+        "a finding's confidence raised",
+        setter("finding", {"study": [SHAHZAD], "position": 1}, confidence="low"),
+    ),
+    (
+        "rules",
+        "a recommendation's certainty above its evidence",
+        setter(
+            "recommendation",
+            {"slug": "recognise-trainees-self-curated-collectives"},
+            certainty="moderate",
+        ),
+    ),
+    (
+        "rules",
+        "a recommendation on one high-risk study raised to low",
+        setter(
+            "recommendation",
+            {"slug": "partner-with-communities-in-learners-anti-racist-work"},
+            certainty="low",
+        ),
+    ),
+    (
+        "rules",
+        "a strong recommendation on very low certainty",
+        setter(
+            "recommendation",
+            {"slug": "evaluate-learner-led-anti-racism-programmes-transparently"},
+            strength="strong",
+        ),
+    ),
+    (
+        "rules",
+        "a randomised design with no randomisation",
+        set_study(WYATT, design="randomised_trial"),
     ),
 ]
 
