@@ -107,13 +107,15 @@ loadtest: $(VENV)/.installed-test
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python tests/benchmarks/loadtest.py $(LOADTEST_ARGS)
 
-# Portable JSON with natural keys, on SQLite and PostgreSQL alike. Restore into an empty,
-# migrated database: `make restore BACKUP=backups/library-....json`.
+# Portable JSON with natural keys, on SQLite and PostgreSQL alike, readable by its owner
+# only and without secrets (BACKUP_ARGS=--include-secrets for a full copy). Restore into an
+# empty, migrated database: `make restore BACKUP=backups/library-....json`
+# (RESTORE_ARGS=--force replaces whatever the database holds).
 backup: $(VENV)/.installed
-	$(BIN)/python manage.py backup $(BACKUP)
+	$(BIN)/python manage.py backup $(BACKUP) $(BACKUP_ARGS)
 
 restore: migrate
-	$(BIN)/python manage.py restore $(BACKUP)
+	$(BIN)/python manage.py restore $(BACKUP) $(RESTORE_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache .ruff_cache
