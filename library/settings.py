@@ -135,9 +135,6 @@ TEMPLATES = [
         },
     },
 ]
-# Django's, with plain inputs and selects written in Python, not through templates
-# (library/form_renderer.py)
-FORM_RENDERER = "library.form_renderer.FormRenderer"
 
 # SQLite needs no configuration; WAL and immediate transactions let several curators
 # save at once without "database is locked". Reads are memory-mapped (up to 1 GiB): each

@@ -55,6 +55,7 @@ class ChoicesFilter(django_filters.MultipleChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("distinct", False)  # a plain column: no row can match twice
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         super().__init__(*args, **kwargs)
 
 
@@ -106,11 +107,15 @@ def _having(queryset, lookup: str, values):
 
 
 class SlugsFilter(django_filters.BaseInFilter, django_filters.CharFilter):
-    """Comma-separated slugs or codes (`topic=mentorship,curriculum-reform`), at most 20."""
+    """Comma-separated slugs or codes (`topic=mentorship,curriculum-reform`), at most 20.
+
+    A page offers one as a pick-list of names; several slugs typed into the URL still work.
+    """
 
     def __init__(self, *args, relation: str, **kwargs):
         self.relation = relation
         kwargs.setdefault("method", self.filter_related)
+        kwargs.setdefault("widget", forms.Select)  # django-filter makes it comma-aware
         super().__init__(*args, **kwargs)
 
     def filter_related(self, queryset, name, values):
@@ -119,24 +124,34 @@ class SlugsFilter(django_filters.BaseInFilter, django_filters.CharFilter):
         return _having(queryset, self.relation, values)
 
 
-class FilterSet(django_filters.FilterSet):
-    """A FilterSet whose form class is built once per FilterSet class, as a Django form's is.
+class FilterForm(forms.Form):
+    """The HTML face of every FilterSet's form: a pick-list is offered by name.
 
-    django-filter builds a new form class, with a new form field for every filter, for
-    each FilterSet: half a millisecond of every list, on the site and in the API. A Django
-    form builds its fields once per class and copies them for each form, and so do these:
-    a view may change its own form's fields (their widgets and choices) and no other's.
+    Widgets, labels and help text are declared on the filters; only the pick-lists of
+    records (topics, interventions, countries) change with the library, and each list view
+    offers them in one place (`resources/views/listing.py`).
     """
 
-    def get_form_class(self):
-        cls = type(self)
-        if "_form_class" not in cls.__dict__:
-            cls._form_class = super().get_form_class()
-        return cls._form_class
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.help_text = ""  # "separated by commas" is for the URL, not a pick-list
+
+    def offer(self, name: str, choices, note: str = "") -> None:
+        """Offer `choices` (value, label) in the pick-list `name`, with a note under it."""
+        field = self.fields[name]
+        field.widget.choices = [("", "Any"), *choices]
+        field.help_text = note
 
 
-class SearchFilterSet(FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search", max_length=200)
+class SearchFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search", label="Search", max_length=200, widget=forms.SearchInput
+    )
+
+    class Meta:
+        form = FilterForm
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -148,7 +163,7 @@ class StudyFilterSet(SearchFilterSet):
     year_min = YearFilter(field_name="year", lookup_expr="gte", label="From year")
     year_max = YearFilter(field_name="year", lookup_expr="lte", label="To year")
     journal = django_filters.CharFilter(lookup_expr="iexact", max_length=300)
-    country = SlugsFilter(relation="countries__code", label="Country (ISO code)")
+    country = SlugsFilter(relation="countries__code", label="Country")
     learner_level = ChoicesFilter(
         choices=LearnerLevel.choices, method="filter_learner_level", label="Learner level"
     )
@@ -157,7 +172,14 @@ class StudyFilterSet(SearchFilterSet):
     outcome_level = ChoicesFilter(
         choices=KirkpatrickLevel.choices, method="filter_outcome_level", label="Outcome level"
     )
-    appraised = BooleanFilter(method="filter_appraised", label="Appraised")
+    appraised = BooleanFilter(
+        method="filter_appraised",
+        label="Appraised",
+        widget=forms.Select(
+            choices=[("", "Any"), ("true", "Appraised"), ("false", "Not yet appraised")]
+        ),
+    )
+    # set by a study page's "See all" link, not offered in the form
     cites = SlugsFilter(relation="references__slug", label="Cites", widget=forms.HiddenInput)
     # A recommendation's evidence, which its page exports; set by that page's links.
     recommendation = SlugsFilter(
@@ -167,10 +189,20 @@ class StudyFilterSet(SearchFilterSet):
     )
     sort = NullsLastOrderingFilter(
         fields=(("year", "year"), ("title", "title"), ("citation_count", "citations")),
+        choices=[
+            ("year", "Oldest first"),
+            ("title", "Title, A to Z"),
+            ("-title", "Title, Z to A"),
+            ("-citations", "Most cited first"),
+            ("citations", "Least cited first"),
+            ("-year", "Newest first, by year only"),
+        ],
+        empty_label="Newest first",  # the model's own order
+        widget=forms.Select,
         label="Sort",
     )
 
-    class Meta:
+    class Meta(SearchFilterSet.Meta):
         model = Study
         fields = []
 
@@ -208,7 +240,7 @@ class InterventionFilterSet(SearchFilterSet):
         empty_label=None,
     )
 
-    class Meta:
+    class Meta(SearchFilterSet.Meta):
         model = Intervention
         fields = []
 
@@ -236,12 +268,12 @@ class RecommendationFilterSet(SearchFilterSet):
     topic = SlugsFilter(relation="topics__slug", label="Topic")
     intervention = SlugsFilter(relation="interventions__slug", label="Intervention")
 
-    class Meta:
+    class Meta(SearchFilterSet.Meta):
         model = Recommendation
         fields = []
 
 
 class TopicFilterSet(SearchFilterSet):
-    class Meta:
+    class Meta(SearchFilterSet.Meta):
         model = Topic
         fields = []

@@ -3,9 +3,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from resources.filters import InterventionFilterSet
-from resources.models import Intervention, Topic
+from resources.models import Intervention
 from resources.views.exports import export_links
-from resources.views.listing import filter_list, render_list
+from resources.views.listing import filter_list, render_list, topic_pick_list
 
 
 def intervention_list(request):
@@ -13,7 +13,7 @@ def intervention_list(request):
         request,
         InterventionFilterSet,
         Intervention.objects.published().for_list(),
-        related_choices={"topic": Topic.objects.published().values_list("slug", "name")},
+        pick_lists={"topic": topic_pick_list()},
         defaults={"sort": "evidence"},
     )
     return render_list(

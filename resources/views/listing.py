@@ -3,80 +3,17 @@ form an educator can use without JavaScript, bad input shown as form errors (nev
 500), and a page of results.
 """
 
-from html import escape
-
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms.utils import flatatt
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import mark_safe
-from django_filters.widgets import BaseCSVWidget
 
 from resources.filters import MAX_CHOICES, narrows
-from resources.models import Intervention
+from resources.models import Country, Intervention, Topic
 
 PER_PAGE = 20
 # Interventions offered in a filter's pick-list: the most studied, however many there are.
 INTERVENTION_PICK_LIST_SIZE = 100
-
-
-class QuickSelect(forms.Select):
-    """A select whose options are written in Python rather than one template each.
-
-    A large library offers a thousand interventions in one list, and rendering each option
-    through the form templates took most of the studies list's time. Same HTML.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        wanted = self.format_value(value)
-        options, chosen = [], False
-        for option_value, label in self.choices:
-            option_value = "" if option_value is None else str(option_value)
-            selected = not chosen and option_value in wanted
-            chosen = chosen or selected
-            options.append(
-                f'<option value="{escape(option_value)}"{" selected" if selected else ""}>'
-                f"{escape(str(label))}</option>"
-            )
-        attributes = flatatt(self.build_attrs(self.attrs, attrs))
-        # every piece of text is escaped above
-        return mark_safe(f'<select name="{escape(name)}"{attributes}>{"".join(options)}</select>')
-
-
-class QuickCheckboxes(forms.CheckboxSelectMultiple):
-    """Checkboxes written in Python, as `QuickSelect` writes its options: the same HTML as
-    Django's widget, without three templates for every box (a fifth of a list page's time).
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        if any(isinstance(label, (list, tuple)) for _, label in self.choices):
-            return super().render(name, value, attrs, renderer)  # grouped: Django's own
-        wanted = set(self.format_value(value))
-        attrs = self.build_attrs(self.attrs, attrs)
-        group_id = attrs.get("id")
-        boxes = []
-        for index, (option_value, label) in enumerate(self.choices):
-            option_value = "" if option_value is None else str(option_value)
-            box_attrs = {**attrs, "id": self.id_for_label(group_id, index)} if group_id else attrs
-            if option_value in wanted:
-                box_attrs = {**box_attrs, "checked": True}
-            label_for = f' for="{escape(box_attrs["id"])}"' if group_id else ""
-            boxes.append(
-                f"<div><label{label_for}>"
-                f'<input type="checkbox" name="{escape(name)}" value="{escape(option_value)}"'
-                f"{flatatt(box_attrs)}> {escape(str(label))}</label></div>"
-            )
-        outer = f' id="{escape(group_id)}"' if group_id else ""
-        if attrs.get("class"):
-            outer += f' class="{escape(attrs["class"])}"'
-        # every piece of text is escaped above
-        return mark_safe(f"<div{outer}>{''.join(boxes)}</div>")
-
-
-class CSVSelect(BaseCSVWidget, QuickSelect):
-    """A slug filter offered as a list of names; several slugs typed into the URL still work."""
 
 
 def filter_list(
@@ -84,23 +21,24 @@ def filter_list(
     filterset_class,
     queryset,
     *,
-    related_choices=None,
+    pick_lists=None,
     defaults=None,
     per_page=PER_PAGE,
     count_unfiltered=None,
 ):
     """Bind the FilterSet to the query string and return it with one page of results.
 
-    `related_choices` offers slug filters as pick-lists of names (see `offer_choices`).
-    `count_unfiltered`, if given, tells the length of the list with no filter set (a
-    stored count, where counting would read every row).
+    `pick_lists` maps a slug filter to the choices its pick-list offers (see the
+    `*_pick_list` functions below). `count_unfiltered`, if given, tells the length of the
+    list with no filter set (a stored count, where counting would read every row).
     """
     data = request.GET.copy()
     for name, value in (defaults or {}).items():
         if not data.get(name):
             data[name] = value
     filterset = filterset_class(data, queryset=queryset, request=request)
-    offer_choices(filterset.form, related_choices or {})  # before validation binds the fields
+    for name, (choices, note) in (pick_lists or {}).items():
+        filterset.form.offer(name, choices, note)
     try:
         results = filterset.qs
     except ValidationError as error:  # a filter method refusing its input, e.g. too many slugs
@@ -112,36 +50,30 @@ def filter_list(
     return filterset, paginator.get_page(request.GET.get("page"))
 
 
-def offer_choices(form, related_choices: dict[str, list[tuple[str, str]]]) -> None:
-    """Show multiple choices as checkboxes and slug filters as a pick-list of names."""
-    form.label_suffix = ""
-    for name, field in form.fields.items():
-        if name in related_choices:
-            field.widget = CSVSelect(choices=[("", "Any"), *related_choices[name]])
-            field.help_text = ""  # "separate values with commas" is for the URL, not a list
-        elif isinstance(field, forms.MultipleChoiceField):
-            field.widget = QuickCheckboxes(choices=field.choices)
-        elif name == "q":
-            field.widget = forms.TextInput(attrs={"type": "search", "maxlength": 200})
+def topic_pick_list():
+    return Topic.objects.published().values_list("slug", "name"), ""
 
 
-def intervention_choices(request) -> list[tuple[str, str]]:
-    """The intervention pick-list: the most studied ones and any the query string chose."""
+def country_pick_list():
+    return Country.objects.with_published_studies().values_list("code", "name"), ""
+
+
+def intervention_pick_list(request):
+    """The most studied interventions and any the query string chose, saying so when the
+    list leaves some out and where to find the rest."""
     chosen = [slug for slug in request.GET.get("intervention", "").split(",") if slug]
-    return list(
+    choices = list(
         Intervention.objects.published().for_pick_list(
             chosen[:MAX_CHOICES], size=INTERVENTION_PICK_LIST_SIZE
         )
     )
-
-
-def explain_intervention_choices(form, choices: list[tuple[str, str]]) -> None:
-    """Say so when the pick-list leaves interventions out, and where to find the rest."""
+    note = ""
     if len(choices) >= INTERVENTION_PICK_LIST_SIZE:
-        form.fields["intervention"].help_text = form["intervention"].help_text = (
+        note = (
             f"The {INTERVENTION_PICK_LIST_SIZE} most studied interventions; every "
             "intervention's own page links to its studies."
         )
+    return choices, note
 
 
 def render_list(request, template: str, context: dict):

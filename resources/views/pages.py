@@ -15,7 +15,7 @@ from resources.models import (
     Topic,
 )
 from resources.rating import RULES
-from resources.views.listing import filter_list, render_list
+from resources.views.listing import filter_list, render_list, topic_pick_list
 
 HOME_LIST_LENGTH = 5
 
@@ -63,7 +63,7 @@ def evidence_map_page(request):
         request,
         InterventionFilterSet,
         evidence_map.mapped_interventions(),
-        related_choices={"topic": Topic.objects.published().values_list("slug", "name")},
+        pick_lists={"topic": topic_pick_list()},
         defaults={"sort": "name"},
         per_page=evidence_map.PER_PAGE,
     )

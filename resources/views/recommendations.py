@@ -3,28 +3,23 @@ from itertools import groupby
 from django.shortcuts import get_object_or_404, render
 
 from resources.filters import RecommendationFilterSet
-from resources.models import EvidenceRelation, Recommendation, Topic
+from resources.models import EvidenceRelation, Recommendation
 from resources.views.exports import export_links
 from resources.views.listing import (
-    explain_intervention_choices,
     filter_list,
-    intervention_choices,
+    intervention_pick_list,
     render_list,
+    topic_pick_list,
 )
 
 
 def recommendation_list(request):
-    interventions = intervention_choices(request)
     filterset, page = filter_list(
         request,
         RecommendationFilterSet,
         Recommendation.objects.published().for_list(),
-        related_choices={
-            "topic": Topic.objects.published().values_list("slug", "name"),
-            "intervention": interventions,
-        },
+        pick_lists={"topic": topic_pick_list(), "intervention": intervention_pick_list(request)},
     )
-    explain_intervention_choices(filterset.form, interventions)
     return render_list(
         request, "resources/recommendation_list.html", {"filter": filterset, "page": page}
     )

@@ -1,6 +1,5 @@
 from functools import cache
 
-from django import forms
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -8,28 +7,17 @@ from django.urls import reverse
 from resources import charts, citations, tallies
 from resources.exports import FORMATS, MAX_EXPORT
 from resources.filters import StudyFilterSet
-from resources.models import Country, Study, Topic
+from resources.models import Study
 from resources.views.exports import attachment, export_links
 from resources.views.listing import (
-    CSVSelect,
-    explain_intervention_choices,
+    country_pick_list,
     filter_list,
-    intervention_choices,
-    offer_choices,
+    intervention_pick_list,
     render_list,
+    topic_pick_list,
 )
 
 PER_PAGE = 25
-APPRAISED_CHOICES = [("", "Any"), ("true", "Appraised"), ("false", "Not yet appraised")]
-SORT_CHOICES = [
-    ("", "Newest first"),
-    ("year", "Oldest first"),
-    ("title", "Title, A to Z"),
-    ("-title", "Title, Z to A"),
-    ("-citations", "Most cited first"),
-    ("citations", "Least cited first"),
-    ("-year", "Newest first, by year only"),
-]
 CITE_EXTENSIONS = {FORMATS[name].extension: name for name in ("ris", "bibtex", "csl-json")}
 
 
@@ -38,28 +26,15 @@ def study_list(request):
         request,
         StudyFilterSet,
         Study.objects.published().for_rows(),
+        pick_lists={
+            "topic": topic_pick_list(),
+            "intervention": intervention_pick_list(request),
+            "country": country_pick_list(),
+        },
         per_page=PER_PAGE,
         count_unfiltered=tallies.published_studies,
     )
-    interventions = intervention_choices(request)
-    offer_choices(
-        filterset.form,
-        {
-            "topic": Topic.objects.published().values_list("slug", "name"),
-            "intervention": interventions,
-            "country": Country.objects.with_published_studies().values_list("code", "name"),
-        },
-    )
-    form = filterset.form
-    form.fields["appraised"].widget = forms.Select(choices=APPRAISED_CHOICES)
-    form.fields["sort"].widget = CSVSelect(choices=SORT_CHOICES)
-    form.fields["cites"].widget = forms.HiddenInput()  # set by a study page's "See all" link
-    form["country"].label = "Country"  # the bound field, which validation already built
-    for name in ("topic", "intervention", "country", "sort"):
-        # "separate values by commas" does not fit a pick-list
-        form.fields[name].help_text = form[name].help_text = ""
-    explain_intervention_choices(form, interventions)
-    cited = getattr(form, "cleaned_data", {}).get("cites")
+    cited = filterset.form.cleaned_data.get("cites")
     context = {
         "filter": filterset,
         "cited": Study.objects.published().filter(slug__in=cited).only("slug", "title")
