@@ -226,13 +226,16 @@ def test_json_ld_cannot_break_out_of_its_script(visitor):
     assert "</script><script>alert(1)" not in content
 
 
-def test_outcome_chart_has_title_description_and_table(visitor, full_study):
+def test_outcome_chart_writes_names_and_values_as_text_beside_the_table(visitor, full_study):
     content = visitor.get(full_study.get_absolute_url()).content.decode()
-    svg = re.search(r"<svg[^>]*>.*?</svg>", content, re.S).group(0)
-    assert 'role="img"' in svg and 'aria-labelledby="outcome-chart-title"' in svg
-    assert '<title id="outcome-chart-title">' in svg
-    assert "Increased cultural competence: Intervention 45% against Comparison 12%" in svg
-    assert "<td>Intervention: 45% (n = 40)</td>" in content
+    chart = re.search(r'<figure class="outcome-chart".*?</figure>', content, re.S).group(0)
+    assert 'aria-labelledby="outcome-chart-title"' in chart
+    assert '<p class="chart-measure__name">Increased cultural competence</p>' in chart
+    assert "<dt>Intervention (n = 40)</dt>" in chart
+    assert '<span class="chart-value">45%</span>' in chart
+    assert 'width="45%"' in chart and 'width="12%"' in chart
+    assert 'aria-hidden="true"' in chart  # the bars; the text says it all
+    assert '<td data-label="Intervention">Intervention: 45% (n = 40)</td>' in content
 
 
 def test_cite_box_offers_three_styles_and_downloads(visitor, full_study):

@@ -64,6 +64,6 @@ def test_studies_list_passes_axe(site, full_study):
 
 def test_study_page_passes_axe(site, full_study):
     site.goto(full_study.get_absolute_url())
-    site.page.locator("svg.outcome-chart").wait_for()
+    site.page.locator("figure.outcome-chart").wait_for()
     assert axe_violations(site.page) == []
     save_screenshots(site.page, "study-detail")

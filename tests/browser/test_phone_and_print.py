@@ -1,0 +1,95 @@
+"""The seed library on a phone, at 400% zoom (320 px) and on paper, in a real browser.
+
+No page scrolls sideways at 320 px (WCAG 1.4.10 Reflow), chart text stays readable at
+every width, and a printout says where and when it came from; a practice prints on at
+most two A4 pages.
+"""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.conftest import axe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PRACTICES = [
+    "reverse-mentoring",
+    "student-led-anti-racism-programmes",
+    "curriculum-advocacy",
+    "community-outreach-and-engagement",
+    "dei-committees",
+    "self-curated-peer-collectives",
+]
+PAGES = [
+    "/",
+    "/interventions/",
+    "/studies/",
+    "/recommendations/",
+    "/evidence-map/",
+    "/search/?q=mentoring",
+    "/about/",
+    "/topics/anti-racism/",
+    "/studies/shahzad-medical-learners-anti-racist-activism/",
+    "/studies/wyatt-2025-as-a-resistor-you-are-not-alone/",
+    "/recommendations/consider-reverse-mentoring-for-senior-staff/",
+    *(f"/interventions/{slug}/" for slug in PRACTICES),
+]
+
+
+@pytest.fixture
+def seed_site(site):
+    call_command("load_seed", verbosity=0)
+    return site
+
+
+def _sideways(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_no_page_scrolls_sideways(seed_site, width):
+    seed_site.page.set_viewport_size({"width": width, "height": 800})
+    overflowing = {}
+    for path in PAGES:
+        seed_site.goto(path)
+        if (extra := _sideways(seed_site.page)) > 0:
+            overflowing[path] = extra
+    assert overflowing == {}
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_chart_text_is_at_least_12px_and_never_clipped(seed_site, width):
+    page = seed_site.page
+    page.set_viewport_size({"width": width, "height": 800})
+    seed_site.goto("/studies/shahzad-medical-learners-anti-racist-activism/")
+    texts = page.locator(".outcome-chart dt, .outcome-chart .chart-value, .chart-measure__name")
+    assert texts.count() > 0
+    for index in range(texts.count()):
+        text = texts.nth(index)
+        size = text.evaluate("element => parseFloat(getComputedStyle(element).fontSize)")
+        assert size >= 12
+        clipped = text.evaluate("element => element.scrollWidth > element.clientWidth + 1")
+        assert not clipped, text.inner_text()
+    assert axe_violations(page) == []
+
+
+def test_the_study_page_passes_axe_at_320px(seed_site):
+    seed_site.page.set_viewport_size({"width": 320, "height": 800})
+    seed_site.goto("/studies/shahzad-medical-learners-anti-racist-activism/")
+    assert axe_violations(seed_site.page) == []
+
+
+def test_a_printout_names_the_site_the_address_and_the_dates(seed_site):
+    page = seed_site.page
+    seed_site.goto("/interventions/reverse-mentoring/")
+    page.emulate_media(media="print")
+    header = page.locator(".print-header")
+    assert header.is_visible()
+    text = header.inner_text()
+    assert "Evidence library for medical educators" in text
+    assert "/interventions/reverse-mentoring/" in text
+    assert re.search(r"printed \d{1,2} \w+ \d{4}", text)
+    assert "record last changed" in text
+    assert not page.locator(".site-nav").is_visible()
