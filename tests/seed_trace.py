@@ -114,7 +114,7 @@ def squash(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Case, punctuation and whitespace normalised away; markup tags dropped."""
-    text = re.sub(r"<[^>]+>", " ", unicodedata.normalize("NFKC", text))
+    text = re.sub(r"</?[A-Za-z][^<>]*>", " ", unicodedata.normalize("NFKC", text))
     return re.findall(r"\w+", text.casefold())
 
 
@@ -759,6 +759,8 @@ NOT_PARTICIPANTS = {
         "learners",
     ),
 }
+# A study's appraisal may discuss the works its seed cites, so it may name what they do.
+APPRAISAL_FIELDS = {"limitations", "appraisal_summary", "risk_of_bias_notes"}
 STUDY_BOUND = {"study", "finding", "outcome", "interventionstudy", "recommendationevidence"}
 NUMBER = r"\d+(?:\.\d+)?"
 
@@ -812,40 +814,51 @@ def check_prose_facts(fixtures: Fixtures) -> list[Problem]:
         model = record["model"].removeprefix("resources.")
         fields = record["fields"]
         label = f"{model} {record_key(model, fields)}"
-        scope = record_scope(fixtures, model, fields)
-        numbers = set(re.findall(NUMBER, scope))
-        scope_words = set(words(scope))
-        stems = {w[:5] for w in scope_words}
+        narrow = record_scope(fixtures, model, fields)
         for name, text in _prose(model, fields):
-
-            def report(message, name=name, label=label):
-                problems.append(Problem("prose", label, f"{name}: {message}"))
-
-            for alias, seed_form in ALIASES.items():
-                if has_token(text, alias):
-                    if not has_token(scope, seed_form):
-                        report(f"{alias!r} is not in the seed")
-                    text = re.sub(rf"(?<!\w){re.escape(alias)}(?!\w)", " ", text)
-            for found in re.findall(NUMBER, text):
-                if found not in numbers:
-                    report(f"{found} is not in the seed")
-            for phrase in LIBRARY_PHRASES:
-                text = text.replace(phrase, " ")
-            for sentence in re.split(SENTENCE_BREAK, text):
-                for token in re.findall(r"\w+", sentence)[1:]:  # the first may be capitalised
-                    part = token.casefold()
-                    if not token[0].isupper() or part in scope_words:
-                        continue
-                    if part in LIBRARY_VOCABULARY or _is_ordinary(part, ordinary):
-                        continue
-                    report(f"{token!r} is not in the seed")
-            if model in STUDY_BOUND:
-                for token in words(_unclaimed(text)):
-                    if (label, token) in NOT_PARTICIPANTS:
-                        continue
-                    if token in POPULATION_WORDS and token[:5] not in stems:
-                        report(f"{token!r} (who took part) is not in the seed")
+            scope = narrow
+            if model == "study" and name in APPRAISAL_FIELDS:
+                scope = fixtures.study_text(fields["slug"]) + "\n" + narrow
+            problems.extend(
+                Problem("prose", label, f"{name}: {message}")
+                for message in _untraced(text, scope, ordinary, model in STUDY_BOUND)
+                if (label, message.partition(" ")[0].strip("'")) not in NOT_PARTICIPANTS
+            )
     return problems
+
+
+@cache
+def _scope_words(scope: str) -> tuple[set[str], set[str], set[str]]:
+    """The numbers, words and five-letter stems of a seed text."""
+    found = set(words(scope))
+    return set(re.findall(NUMBER, scope)), found, {w[:5] for w in found}
+
+
+def _untraced(text: str, scope: str, ordinary: tuple[str, ...], about_a_study: bool):
+    """What in one text field the seed text does not give, as messages."""
+    numbers, scope_words, stems = _scope_words(scope)
+    for alias, seed_form in ALIASES.items():
+        if has_token(text, alias):
+            if not has_token(scope, seed_form):
+                yield f"{alias!r} is not in the seed"
+            text = re.sub(rf"(?<!\w){re.escape(alias)}(?!\w)", " ", text)
+    for found in re.findall(NUMBER, text):
+        if found not in numbers:
+            yield f"{found} is not in the seed"
+    for phrase in LIBRARY_PHRASES:
+        text = text.replace(phrase, " ")
+    for sentence in re.split(SENTENCE_BREAK, text):
+        for token in re.findall(r"\w+", sentence)[1:]:  # the first may be capitalised
+            part = token.casefold()
+            if not token[0].isupper() or part in scope_words:
+                continue
+            if part in LIBRARY_VOCABULARY or _is_ordinary(part, ordinary):
+                continue
+            yield f"{token!r} is not in the seed"
+    if about_a_study:
+        for token in words(_unclaimed(text)):
+            if token in POPULATION_WORDS and token[:5] not in stems:
+                yield f"{token!r} (who took part) is not in the seed"
 
 
 def _prose(model: str, fields: dict):
