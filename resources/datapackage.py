@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import models
 from django.tasks import task
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from resources.models import (
     Country,
@@ -254,7 +255,7 @@ def _choices(field: models.Field) -> list[tuple[str, str]]:
 
 def field_schema(table: Table, field: models.Field) -> dict:
     kind, extra = _field_type(field)
-    column = {"name": field.name, "title": str(field.verbose_name).capitalize(), "type": kind}
+    column = {"name": field.name, "title": capfirst(field.verbose_name), "type": kind}
     column.update(extra)
     description = str(field.help_text or "")
     if field.is_relation:

@@ -14,6 +14,7 @@ from resources.evidence_map import refresh_all_cells
 from resources.rating import refresh_all_ratings
 from resources.search import reindex_all
 from resources.tallies import recount_studies
+from resources.versions import ensure_first_versions
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 # Stamps, and the rating and count that load_seed recomputes after loading: never in a fixture.
@@ -24,6 +25,8 @@ UNCOMPARED_FIELDS = {
     "computed_rating_reasons",
     "published_evidence",
     "published_studies",
+    "version",  # kept by resources.versions, not by the fixtures
+    "version_changed_at",
 }
 
 
@@ -102,6 +105,7 @@ def load_seed(files: list[Path] | None = None) -> SeedReport:
     refresh_all_ratings()
     refresh_all_cells()
     recount_studies()
+    ensure_first_versions()
     reindex_all()
     bump_generation()
     return report

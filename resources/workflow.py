@@ -20,7 +20,7 @@ index).
 from django.db import transaction
 
 from library.page_cache import bump_generation
-from resources import datapackage, evidence_map, rating, search, tallies
+from resources import datapackage, evidence_map, rating, search, tallies, versions
 from resources.models import (
     EditorialStatus,
     Intervention,
@@ -103,8 +103,11 @@ def _study_problems(study: Study) -> list[str]:
 
 
 @transaction.atomic
-def transition(obj, target: EditorialStatus, user) -> bool:
+def transition(obj, target: EditorialStatus, user, *, change_note: str = "", major=False) -> bool:
     """Move `obj` to `target` as `user`; returns False when it is there already.
+
+    Publishing records a public version (`resources.versions`): version 1 the first
+    time, then a new version with the editor's `change_note` when the record changed.
 
     Raises TransitionError, naming every reason, when the user may not make the move or
     the record is not ready to publish.
@@ -122,6 +125,8 @@ def transition(obj, target: EditorialStatus, user) -> bool:
     obj.set_status(target)
     obj._history_user = user
     obj.save(update_fields=["status", "published_at", "updated_at"])
+    if target == EditorialStatus.PUBLISHED:
+        versions.record_version(obj, note=change_note, major=major, user=user)
     after_status_change([obj])
     return True
 

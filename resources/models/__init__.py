@@ -34,6 +34,7 @@ from .study import (
 )
 from .tally import PublishedTotal
 from .topic import Topic
+from .version import Version
 
 __all__ = [
     "ApiToken",
@@ -71,4 +72,5 @@ __all__ = [
     "StudyLearnerLevel",
     "StudyReference",
     "Topic",
+    "Version",
 ]

@@ -71,6 +71,13 @@ class Publishable(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # indexed for the API's Last-Modified: the newest change, without reading every row
     updated_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    # the public version (resources/versions.py): 0 until first published
+    version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="The published version: 1, 2, 3, ..."
+    )
+    version_changed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the published version last changed."
+    )
     sources = models.ManyToManyField(
         "resources.SourceDocument",
         blank=True,

@@ -1,0 +1,105 @@
+"""Published versions: numbered on each publication, with notes and what moved."""
+
+import pytest
+
+from resources import versions, workflow
+from resources.models import Certainty, EditorialStatus, Recommendation, Version
+from tests.factories import (
+    FindingFactory,
+    RecommendationEvidenceFactory,
+    RecommendationFactory,
+    StudyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft_recommendation():
+    recommendation = RecommendationFactory(
+        slug="reverse-mentoring",
+        status=EditorialStatus.IN_REVIEW,
+        published_at=None,
+        certainty=Certainty.LOW,
+    )
+    RecommendationEvidenceFactory(recommendation=recommendation, study=StudyFactory(slug="s1"))
+    return recommendation
+
+
+def republish(obj, editor, **change):
+    workflow.transition(obj, EditorialStatus.DRAFT, editor)
+    for name, value in change.pop("fields", {}).items():
+        setattr(obj, name, value)
+    obj.save()
+    workflow.transition(obj, EditorialStatus.PUBLISHED, editor, **change)
+
+
+def test_the_first_publication_is_version_1(draft_recommendation, editor):
+    workflow.transition(draft_recommendation, EditorialStatus.PUBLISHED, editor)
+
+    recommendation = Recommendation.objects.get(pk=draft_recommendation.pk)
+    assert recommendation.version == 1
+    assert recommendation.version_changed_at is not None
+    [version] = versions.history(recommendation)
+    assert (version.number, version.note, version.major) == (1, versions.FIRST_NOTE, False)
+    assert version.snapshot["certainty"] == "low"
+    assert version.snapshot["evidence"] == [{"study": "s1", "relation": "supports", "note": ""}]
+    assert version.published_by == editor
+
+
+def test_a_changed_judgement_makes_a_major_version_that_says_what_moved(
+    draft_recommendation, editor
+):
+    workflow.transition(draft_recommendation, EditorialStatus.PUBLISHED, editor)
+    republish(
+        draft_recommendation,
+        editor,
+        fields={"certainty": Certainty.VERY_LOW},
+        change_note="A second appraisal found serious risk of bias.",
+    )
+
+    newest, first = versions.history(draft_recommendation)
+    assert newest.number == 2 and newest.major
+    assert newest.note == "A second appraisal found serious risk of bias."
+    assert newest.changes == ["Certainty of evidence: Low → Very low"]
+    assert Version.objects.get(pk=first.pk).snapshot["certainty"] == "low", "kept as published"
+    assert Recommendation.objects.get(pk=draft_recommendation.pk).version == 2
+
+
+def test_a_wording_change_is_minor_unless_the_editor_says_major(draft_recommendation, editor):
+    workflow.transition(draft_recommendation, EditorialStatus.PUBLISHED, editor)
+    republish(
+        draft_recommendation, editor, fields={"rationale": "Reworded."}, change_note="Typo."
+    )
+    newest = versions.history(draft_recommendation)[0]
+    assert (newest.number, newest.major, newest.changes) == (2, False, [])
+
+
+def test_republishing_an_unchanged_record_makes_no_new_version(draft_recommendation, editor):
+    workflow.transition(draft_recommendation, EditorialStatus.PUBLISHED, editor)
+    republish(draft_recommendation, editor)
+    assert [v.number for v in versions.history(draft_recommendation)] == [1]
+
+
+def test_a_finding_confidence_that_moves_is_named_by_its_position(editor):
+    study = StudyFactory(slug="wyatt-2025")
+    FindingFactory(study=study, position=2, confidence=Certainty.MODERATE)
+    versions.record_version(study)
+    study.findings.update(confidence=Certainty.LOW)
+
+    version = versions.record_version(study, note="Re-assessed with CERQual.", user=editor)
+
+    assert version.major
+    assert version.changes == ["CERQual confidence for finding 2: Moderate → Low"]
+
+
+def test_the_seed_library_starts_at_version_1_and_loading_it_again_keeps_it():
+    from django.core.management import call_command
+
+    call_command("load_seed", verbosity=0)
+    published = Recommendation.objects.published()
+    assert published.exists()
+    assert set(published.values_list("version", flat=True)) == {1}
+    call_command("load_seed", verbosity=0)
+    assert set(Recommendation.objects.published().values_list("version", flat=True)) == {1}
+    assert Version.objects.filter(number__gt=1).count() == 0
