@@ -68,9 +68,7 @@ def test_a_changed_judgement_makes_a_major_version_that_says_what_moved(
 
 def test_a_wording_change_is_minor_unless_the_editor_says_major(draft_recommendation, editor):
     workflow.transition(draft_recommendation, EditorialStatus.PUBLISHED, editor)
-    republish(
-        draft_recommendation, editor, fields={"rationale": "Reworded."}, change_note="Typo."
-    )
+    republish(draft_recommendation, editor, fields={"rationale": "Reworded."}, change_note="Typo.")
     newest = versions.history(draft_recommendation)[0]
     assert (newest.number, newest.major, newest.changes) == (2, False, [])
 
