@@ -490,48 +490,51 @@ PERCEPTION = r"\bperce|\bself-report"
 
 
 def check_outcomes(fixtures: Fixtures) -> list[Problem]:
-    """Kind 5: an outcome's Kirkpatrick level fits what it measured, its figures are the
-    seed's, and an effect size or direction is only what the figures show."""
+    """Kind 5: an outcome's Kirkpatrick level fits what it measured, its figures are its
+    row of the seed's results table, and an effect size or direction is only what the
+    seed reports."""
     problems = []
     for outcome in fixtures.of("outcome"):
         slug = outcome["study"][0]
         where = f"outcome {slug} #{outcome['position']}"
-        measure, level = outcome["measure"], outcome["kirkpatrick_level"]
+        measure, level = outcome["measure"], outcome.get("kirkpatrick_level", "")
         results = results_section(fixtures.study_text(slug))
-        if not re.search(KIRKPATRICK_MEASURE_WORDS.get(level, r"(?!)"), measure, re.I) or (
-            level != "2a" and level != "1" and re.search(PERCEPTION, measure, re.I)
-        ):
-            problems.append(
-                Problem("outcome", where, f"Kirkpatrick {level} does not fit {measure!r}")
-            )
-        if not outcome["intervention_label"] and level:
-            problems.append(Problem("outcome", where, "a level with no intervention group"))
+        messages = _table_mismatches(outcome, results)
+        if level and not _level_fits(level, measure):
+            messages.append(f"Kirkpatrick {level} does not fit {measure!r}")
+        if level and not outcome["intervention_label"]:
+            messages.append("a Kirkpatrick level with no intervention group")
         effect = outcome["effect_size"]
         if effect and squash(effect) not in squash(results):
-            problems.append(Problem("outcome", where, f"effect size {effect!r} not in the seed"))
-        treated, compared = outcome["intervention_value"], outcome["comparison_value"]
-        if treated is not None and compared is not None:
-            higher = float(treated) > float(compared)
-            significant = outcome["p_value"] is not None and (
-                float(outcome["p_value"]) < 0.05
-                or (outcome["p_value_qualifier"] == "<" and float(outcome["p_value"]) <= 0.05)
-            )
-            expected = {
-                (True, True): "improved",
-                (False, True): "worse",
-            }.get((higher, significant), "no_difference")
-            if float(treated) == float(compared):
-                expected = "no_difference"
-            if outcome["direction"] not in (expected, "mixed" if not significant else expected):
-                problems.append(
-                    Problem(
-                        "outcome",
-                        where,
-                        f"direction {outcome['direction']}: the figures show {expected}",
-                    )
-                )
-        problems.extend(Problem("outcome", where, m) for m in _table_mismatches(outcome, results))
+            messages.append(f"effect size {effect!r} is not in the seed's results")
+        shown = _direction_shown(outcome)
+        if outcome["direction"] and shown and outcome["direction"] != shown:
+            messages.append(f"direction {outcome['direction']}: the figures show {shown}")
+        problems.extend(Problem("outcome", where, message) for message in messages)
     return problems
+
+
+def _level_fits(level: str, measure: str) -> bool:
+    """The measure names something of its level; a perception is never above 2a."""
+    if re.search(PERCEPTION, measure, re.IGNORECASE) and level not in {"1", "2a"}:
+        return False
+    return re.search(KIRKPATRICK_MEASURE_WORDS.get(level, r"(?!)"), measure, re.I) is not None
+
+
+def _direction_shown(outcome: dict) -> str:
+    """What the two groups' figures show (higher is the better), or "" if not both given."""
+    treated, compared = outcome["intervention_value"], outcome["comparison_value"]
+    if treated is None or compared is None:
+        return ""
+    p_value = outcome["p_value"]
+    significant = p_value is not None and (
+        Decimal(str(p_value)) < Decimal("0.05")
+        or (outcome["p_value_qualifier"] == "<" and Decimal(str(p_value)) <= Decimal("0.05"))
+    )
+    difference = Decimal(str(treated)) - Decimal(str(compared))
+    if not significant or not difference:
+        return "no_difference"
+    return "improved" if difference > 0 else "worse"
 
 
 def table_row(text: str, measure: str) -> tuple[list[str], list[str]] | None:
@@ -597,7 +600,8 @@ LONGEST_QUOTE = 10  # a quotation carries over at most this many words
 
 
 def text_fields(fixtures: Fixtures):
-    """(model, record label, field name, text) for every free-text field of every record."""
+    """(record label, model, record fields, field name, text) for every free-text field
+    of every record: what the library writes, not the facts it carries over."""
     for record in fixtures.records:
         model = record["model"].removeprefix("resources.")
         fields = record["fields"]
@@ -605,12 +609,11 @@ def text_fields(fixtures: Fixtures):
         for name, value in fields.items():
             if (
                 isinstance(value, str)
-                and value
+                and " " in value.strip()
                 and name not in FACT_FIELDS.get(model, ())
                 and name not in CODE_FIELDS
-                and " " in value.strip()
             ):
-                yield model, label, name, value
+                yield label, model, fields, name, value
 
 
 def record_key(model: str, fields: dict) -> str:
@@ -651,7 +654,7 @@ def check_copying(fixtures: Fixtures) -> list[Problem]:
     seeds = seed_windows(fixtures, size)
     titles = [words(study["title"]) for study in fixtures.studies.values()]
     problems = []
-    for _model, label, name, text in text_fields(fixtures):
+    for label, _model, _fields, name, text in text_fields(fixtures):
         tokens = words(text)
         masked = title_mask(tokens, titles)
         for start in range(len(tokens) - size + 1):
@@ -810,20 +813,15 @@ def check_prose_facts(fixtures: Fixtures) -> list[Problem]:
     LIBRARY_VOCABULARY. A finding cannot make up who its participants were or where."""
     ordinary = _library_lowercase(fixtures)
     problems = []
-    for record in fixtures.records:
-        model = record["model"].removeprefix("resources.")
-        fields = record["fields"]
-        label = f"{model} {record_key(model, fields)}"
-        narrow = record_scope(fixtures, model, fields)
-        for name, text in _prose(model, fields):
-            scope = narrow
-            if model == "study" and name in APPRAISAL_FIELDS:
-                scope = fixtures.study_text(fields["slug"]) + "\n" + narrow
-            problems.extend(
-                Problem("prose", label, f"{name}: {message}")
-                for message in _untraced(text, scope, ordinary, model in STUDY_BOUND)
-                if (label, message.partition(" ")[0].strip("'")) not in NOT_PARTICIPANTS
-            )
+    for label, model, fields, name, text in text_fields(fixtures):
+        scope = record_scope(fixtures, model, fields)
+        if model == "study" and name in APPRAISAL_FIELDS:
+            scope = fixtures.study_text(fields["slug"]) + "\n" + scope
+        problems.extend(
+            Problem("prose", label, f"{name}: {message}")
+            for message in _untraced(text, scope, ordinary, model in STUDY_BOUND)
+            if (label, message.partition(" ")[0].strip("'")) not in NOT_PARTICIPANTS
+        )
     return problems
 
 
@@ -859,17 +857,6 @@ def _untraced(text: str, scope: str, ordinary: tuple[str, ...], about_a_study: b
         for token in words(_unclaimed(text)):
             if token in POPULATION_WORDS and token[:5] not in stems:
                 yield f"{token!r} (who took part) is not in the seed"
-
-
-def _prose(model: str, fields: dict):
-    for name, value in fields.items():
-        if (
-            isinstance(value, str)
-            and " " in value.strip()
-            and name not in FACT_FIELDS.get(model, ())
-            and name not in CODE_FIELDS
-        ):
-            yield name, value
 
 
 # ============================================================================ model rules
@@ -1065,10 +1052,3 @@ def check(fixtures: Fixtures, kind: str | None = None, pending: bool = False) ->
         for problem in KINDS[name](fixtures)
         if pending or pending_key(problem) not in PENDING
     ]
-
-
-def grouped(problems: list[Problem]) -> dict[str, list[str]]:
-    by_kind = defaultdict(list)
-    for problem in problems:
-        by_kind[problem.kind].append(str(problem))
-    return dict(by_kind)
