@@ -10,6 +10,7 @@ import pytest
 import rispy
 from django.urls import reverse
 
+from resources import search
 from resources.models import EvidenceRelation
 from tests.factories import (
     InterventionFactory,
@@ -111,3 +112,13 @@ def test_a_recommendations_evidence_exports_exactly_its_studies(visitor):
         _export(visitor, format="csl-json", recommendation="evaluate-programmes").content
     )
     assert [item["title"] for item in items] == ["The evidence"]
+
+
+def test_search_results_offer_the_matching_studies_as_files(visitor, topic, clock):
+    search.reindex_all()
+    page = visitor.get("/search/", {"q": "anti-racism"}).content.decode()
+    assert "Export every matching study" in page
+    assert "/studies/export/?format=ris&amp;q=anti-racism" in page
+    exported = _export(visitor, format="ris", q="anti-racism")
+    assert 'filename="studies-search-anti-racism-2026-12-07.ris"' in exported["Content-Disposition"]
+    assert len(rispy.loads(exported.content.decode())) == 3

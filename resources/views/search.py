@@ -3,6 +3,7 @@
 from django import forms
 
 from resources.search import MAX_QUERY_LENGTH, search_all
+from resources.views.exports import export_links
 from resources.views.listing import render_list
 
 
@@ -23,6 +24,11 @@ class SearchForm(forms.Form):
 def search(request):
     form = SearchForm(request.GET)
     results = None
+    links = []
     if form.is_valid() and form.cleaned_data["q"]:
-        results = search_all(form.cleaned_data["q"])
-    return render_list(request, "resources/search.html", {"form": form, "results": results})
+        query = form.cleaned_data["q"]
+        results = search_all(query)
+        studies = next(group for group in results.groups if group.kind.key == "studies")
+        links = export_links([("q", query)], studies.count)
+    context = {"form": form, "results": results, "export_links": links}
+    return render_list(request, "resources/search.html", context)
