@@ -1,7 +1,7 @@
 """Security events as log lines on the "library.security" logger, one JSON object each.
 
 Every line says what happened ("action"), to or by whom ("user", or the "username" tried)
-and from where ("address", REMOTE_ADDR as axes reads it); the formatter adds the time and
+and from where ("address", as library.client_address reads it); the formatter adds the time and
 the request id. Nothing here ever logs a password, a token or a request header.
 """
 
@@ -13,6 +13,8 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from library.client_address import client_address
+
 logger = logging.getLogger("library.security")
 
 ADMIN_ACTIONS = {ADDITION: "added", CHANGE: "changed", DELETION: "deleted"}
@@ -20,16 +22,16 @@ GUARDED_PATHS = ("/api/", "/admin/")
 
 
 def _address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_address(request) if request is not None else None
 
 
 @receiver(user_login_failed, dispatch_uid="library.security_log.login_failed")
-def login_failed(sender, credentials, request=None, **kwargs):
+def login_failed(sender, credentials, request=None, second_factor=False, **kwargs):
     # only the username is taken from the credentials: the rest may hold the password
     logger.warning(
-        "Sign-in failed",
+        "Sign-in failed: wrong authenticator code" if second_factor else "Sign-in failed",
         extra={
-            "action": "login_failed",
+            "action": "otp_failed" if second_factor else "login_failed",
             "username": str(credentials.get("username", "")),
             "address": _address(request),
         },

@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -114,6 +115,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "library.errors.OutageMiddleware",
     "library.security_log.AccessDeniedLogMiddleware",
+    "library.sign_in_throttle.SignInThrottleMiddleware",  # per address, before axes' check
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -249,11 +251,20 @@ PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 10 * 60 if REDIS_URL e
 
 LOGIN_URL = "admin:login"
 
-# Sign-in security (README, "Sign-in security"). Guessing passwords: django-axes locks a
-# username out from one address after five failures, for half an hour, even for the right
-# password (429). The address is REMOTE_ADDR only: X-Forwarded-For is whatever the client
-# says, so trusting it would let a guesser dodge or reset the lock. Behind a proxy that is
-# the proxy's address, so the lock then falls on the username.
+# Sign-in security (README, "Sign-in security"). Guessing passwords or codes: django-axes
+# locks a username out from one address after five failures, for half an hour, even for
+# the right password (429); library.sign_in_throttle pauses an address after 20 failures
+# for any usernames. The address is the connection's own unless it comes from one of
+# DJANGO_TRUSTED_PROXIES (addresses or networks, comma-separated): then it is the one
+# those proxies put in X-Forwarded-For (library/client_address.py), and only then.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from None
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -263,7 +274,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "library.client_address.client_address"
+SIGN_IN_ADDRESS_FAILURE_LIMIT = 20
+SIGN_IN_ADDRESS_WINDOW = timedelta(minutes=30)
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every command; library.security logs the events
 # A stolen staff session is worth less if it dies after 30 minutes idle (the cookie's age,
@@ -300,7 +313,7 @@ REST_FRAMEWORK = {
         "anon": env_str("API_ANON_RATE", "120/minute"),
         "user": env_str("API_TOKEN_RATE", "600/minute"),
     },
-    "NUM_PROXIES": 0,  # never trust X-Forwarded-For for the throttles' client address
+    "NUM_PROXIES": 0,  # unused: the throttles ask library.client_address for the address
     "EXCEPTION_HANDLER": "resources.api.exceptions.exception_handler",
 }
 

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 from django.utils import timezone
 
 from tests.factories import UserFactory
@@ -17,6 +18,13 @@ def page_cache_off(settings):
     made by factories (which do not invalidate) shows; tests/test_page_cache.py turns the
     page cache on."""
     settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate limits and sign-in failure counts per address live in the "throttle" cache,
+    which outlives a test; each test starts with none."""
+    caches["throttle"].clear()
 
 
 @pytest.fixture
