@@ -165,6 +165,7 @@ class SourceStudy:
     sample_size: dict[int, str] = field(default_factory=dict)
     learner_levels: dict[str, str] = field(default_factory=dict)
     designs: dict[str, str] = field(default_factory=dict)
+    holds: tuple[str, str] = ("title_only", "")  # the most of the work the seed holds
 
     def header(self) -> str:
         text = seed_text(self.seed)
@@ -195,6 +196,10 @@ SOURCE_STUDIES = {
         # "trainees", with no stage of training: no learner level is given
         learner_levels={},
         designs={"qualitative": "with in-depth interviews conducted in two phases"},
+        holds=(
+            "abstract",
+            '"abstract":"<p><strong>Introduction: </strong>When trainees encounter social harm',
+        ),
     ),
     "shahzad-medical-learners-anti-racist-activism": SourceStudy(
         seed="seeds/001_bd93d26450c9cc0c.txt",
@@ -221,6 +226,7 @@ SOURCE_STUDIES = {
             "mixed_methods": "combining qualitative and quantitative methods",
             "non_randomised_comparison": "Control Group (n=100)\tIntervention Group (n=100)",
         },
+        holds=("full_text", "## **METHODOLOGY:**"),
     ),
     "challenging-deficit-discourse-reverse-mentoring-2021": SourceStudy(
         seed="seeds/002_f239dd46bf271502.txt",
@@ -239,6 +245,10 @@ SOURCE_STUDIES = {
             "faculty": "using discourse analysis to explore staff perceptions",
         },
         designs={"qualitative": "using discourse analysis to explore staff perceptions"},
+        holds=(
+            "partial_abstract",
+            "One UK University created a reverse mentoring scheme e… Show more",
+        ),
     ),
 }
 
@@ -304,6 +314,15 @@ def check_source_bibliography(fixtures: Fixtures) -> list[Problem]:
     return problems
 
 
+HOLDINGS = ["title_only", "partial_abstract", "abstract", "full_text"]
+
+
+def _holds_more(study: dict, held: str) -> bool:
+    """The study claims more of the work than its seed holds (a title is not an abstract)."""
+    claimed = study.get("holdings")
+    return bool(claimed) and HOLDINGS.index(claimed) > HOLDINGS.index(held)
+
+
 def check_source_spans(fixtures: Fixtures) -> list[Problem]:
     """Kind 4: countries, sample size, learner levels and design of a source study are
     each one the seed gives, at the span quoted in SOURCE_STUDIES."""
@@ -320,6 +339,7 @@ def check_source_spans(fixtures: Fixtures) -> list[Problem]:
             *trace.sample_size.values(),
             *trace.learner_levels.values(),
             *trace.designs.values(),
+            trace.holds[1],
         ]
         for quote in spans:
             if quote not in text:
@@ -333,6 +353,10 @@ def check_source_spans(fixtures: Fixtures) -> list[Problem]:
         for level in fixtures.learner_levels(slug):
             if level not in trace.learner_levels:
                 problems.append(Problem("span", where, f"learner level {level}: not in the seed"))
+        if _holds_more(study, trace.holds[0]):
+            problems.append(
+                Problem("span", where, f"holdings {study['holdings']}: the seed holds less")
+            )
         if study["design"] and study["design"] not in trace.designs:
             problems.append(
                 Problem("span", where, f"design {study['design']}: not what the seed describes")
@@ -452,6 +476,8 @@ def check_reference_lines(fixtures: Fixtures) -> list[Problem]:
             for name in ("doi", "url"):
                 if cited[name] and cited[name] not in line:
                     problems.append(Problem("reference", where, f"{name}: not in the line"))
+            if _holds_more(cited, "title_only"):
+                problems.append(Problem("reference", where, "holdings: the line is a title"))
             for name in ("abstract", "countries", "sample_size", "participants", "setting"):
                 if not is_empty(cited[name]):
                     problems.append(Problem("reference", where, f"{name}: the line gives none"))
@@ -878,8 +904,28 @@ AFTER_AN_INTERVENTION = (
 APPRAISAL_TEXT = ("appraisal_summary", "risk_of_bias_notes", "limitations", "key_findings")
 
 
+# Minimum CERQual concern about methodological limitations, by the study's risk of bias.
+LEAST_METHODS_CONCERN = {"high": "moderate", "some_concerns": "minor"}
+CONCERNS = ["none", "minor", "moderate", "serious"]
+# Words in a catalogued study's title that say it measured the effect of a practice.
+EVALUATION_WORDS = r"\bimpact\b|\beffects?\b|\bevaluat|\boutcomes?\b|\btrial\b|\bto improve\b"
+
+
 def rank(certainty: str) -> int:
     return CERTAINTY_ORDER.index(certainty) if certainty in CERTAINTY_ORDER else -1
+
+
+def finding_confidence(finding: dict) -> str:
+    """A finding's CERQual confidence: derived from its four component judgements where the
+    fixtures record them (by `resources.certainty.cerqual`), else as stored."""
+    if "methodological_limitations" in finding:
+        from types import SimpleNamespace
+
+        from resources.certainty import cerqual
+
+        confidence = cerqual(SimpleNamespace(**finding)).confidence
+        return confidence.value if confidence else ""
+    return finding.get("confidence", "")
 
 
 def says_intervention_unnamed(study: dict) -> bool:
@@ -907,91 +953,165 @@ def study_evidence_rank(fixtures: Fixtures, slug: str) -> int:
     study = fixtures.studies.get(slug)
     if study is None or study["appraisal_status"] != "appraised":
         return -1
-    ranks = [rank(f["confidence"]) for f in fixtures.of("finding") if f["study"] == [slug]]
+    ranks = [rank(finding_confidence(f)) for f in fixtures.of("finding") if f["study"] == [slug]]
     if any(o["study"] == [slug] for o in fixtures.of("outcome")):
         ranks.append(effect_certainty_cap(study))
     return max(ranks, default=-1)
 
 
 def check_model_rules(fixtures: Fixtures) -> list[Problem]:
-    """Kind 8: a link's direction, a Kirkpatrick level, a finding's confidence and a
-    recommendation's strength and certainty claim no more than the evidence allows."""
-    problems = []
+    """Kind 8: a link's type and direction, a Kirkpatrick level, a finding's confidence
+    and a recommendation's strength and certainty claim no more than the evidence allows."""
+    return [
+        *_link_rules(fixtures),
+        *_outcome_rules(fixtures),
+        *_finding_rules(fixtures),
+        *_recommendation_rules(fixtures),
+        *_design_rules(fixtures),
+    ]
+
+
+def _outcomes_by_study(fixtures: Fixtures) -> dict[str, list[dict]]:
     outcomes = defaultdict(list)
     for outcome in fixtures.of("outcome"):
         outcomes[outcome["study"][0]].append(outcome)
+    return outcomes
+
+
+def _link_rules(fixtures: Fixtures):
+    """Only an evaluation of a named practice bears on whether it works."""
+    outcomes = _outcomes_by_study(fixtures)
     for link in fixtures.of("interventionstudy"):
-        slug = link["study"][0]
-        where = f"interventionstudy {slug} #{link['intervention'][0]}"
+        slug, practice = link["study"][0], link["intervention"][0]
+        where = f"interventionstudy {slug} #{practice}"
         study = fixtures.studies[slug]
-        if not link["direction"]:
-            continue
-        if study["appraisal_status"] != "appraised":
-            problems.append(Problem("rules", where, "direction: the study is not appraised"))
-        if link["direction"] not in {o["direction"] for o in outcomes[slug]}:
-            problems.append(
-                Problem("rules", where, "direction: no measured outcome of the study shows it")
-            )
-        if says_intervention_unnamed(study):
-            problems.append(
-                Problem(
+        link_type = link.get("link_type", "")
+        appraised = study["appraisal_status"] == "appraised"
+        if link_type == "evaluated":
+            if says_intervention_unnamed(study):
+                yield Problem(
                     "rules",
                     where,
-                    "direction: the study's intervention is unnamed, so no practice is credited",
+                    "link_type: the study's intervention is unnamed, so it "
+                    "evaluated no named practice",
                 )
+            elif appraised and not outcomes[slug]:
+                yield Problem("rules", where, "link_type: the study measured no outcome")
+            elif not appraised and not re.search(EVALUATION_WORDS, study["title"], re.IGNORECASE):
+                yield Problem("rules", where, "link_type: its title names no evaluation")
+        if link_type == "explored" and not (
+            any(f["study"] == [slug] for f in fixtures.of("finding"))
+            or study["design"] in {"qualitative", "mixed_methods"}
+        ):
+            yield Problem("rules", where, "link_type: explored, but no qualitative work")
+        if not link["direction"]:
+            continue
+        if link_type != "evaluated":
+            yield Problem("rules", where, "direction: on a link that is not an evaluation")
+        if not appraised:
+            yield Problem("rules", where, "direction: the study is not appraised")
+        if link["direction"] not in {o["direction"] for o in outcomes[slug]}:
+            yield Problem("rules", where, "direction: no measured outcome of the study shows it")
+        if says_intervention_unnamed(study):
+            yield Problem(
+                "rules",
+                where,
+                "direction: the study's intervention is unnamed, so no practice is credited",
             )
+
+
+def _outcome_rules(fixtures: Fixtures):
+    """An outcome names only a practice its study evaluated, and never an unnamed one."""
+    evaluated = {
+        (link["study"][0], link["intervention"][0])
+        for link in fixtures.of("interventionstudy")
+        if link.get("link_type") == "evaluated"
+    }
+    for outcome in fixtures.of("outcome"):
+        practice = outcome.get("intervention")
+        if not practice:
+            continue
+        slug = outcome["study"][0]
+        where = f"outcome {slug} #{outcome['position']}"
+        if (slug, practice[0]) not in evaluated:
+            yield Problem("rules", where, "intervention: a practice its study did not evaluate")
+        if says_intervention_unnamed(fixtures.studies[slug]):
+            yield Problem("rules", where, "intervention: the study does not name its own")
+
+
+def _finding_rules(fixtures: Fixtures):
+    """Kirkpatrick levels only on a change after an intervention; confidence no higher
+    than one study and its risk of bias allow."""
+    outcomes = _outcomes_by_study(fixtures)
+    evaluating = {
+        link["study"][0]
+        for link in fixtures.of("interventionstudy")
+        if link.get("link_type") == "evaluated"
+    }
     for finding in fixtures.of("finding"):
         slug = finding["study"][0]
         study = fixtures.studies[slug]
         where = f"finding {slug} #{finding['position']}"
+        evaluated = bool(outcomes[slug]) or slug in evaluating
+        if finding.get("reports_change") and not evaluated:
+            yield Problem("rules", where, "reports_change: its study evaluated no intervention")
         if finding["kirkpatrick_level"] and not (
-            any(o["intervention_label"] for o in outcomes[slug])
+            evaluated
+            and finding.get("reports_change", True)
             and re.search(AFTER_AN_INTERVENTION, finding["statement"], re.IGNORECASE)
         ):
-            problems.append(
-                Problem(
-                    "rules",
-                    where,
-                    "kirkpatrick_level: the finding reports no change after an intervention",
-                )
+            yield Problem(
+                "rules",
+                where,
+                "kirkpatrick_level: the finding reports no change after an intervention",
             )
-        if rank(finding["confidence"]) > finding_confidence_cap(study):
-            problems.append(
-                Problem(
-                    "rules",
-                    where,
-                    f"confidence: {finding['confidence']} is above what one study at "
-                    f"{study['risk_of_bias'] or 'unjudged'} risk of bias allows",
-                )
+        confidence = finding_confidence(finding)
+        if rank(confidence) > finding_confidence_cap(study):
+            yield Problem(
+                "rules",
+                where,
+                f"confidence: {confidence} is above what one study at "
+                f"{study['risk_of_bias'] or 'unjudged'} risk of bias allows",
             )
+        least = LEAST_METHODS_CONCERN.get(study["risk_of_bias"])
+        judged = finding.get("methodological_limitations")
+        if least and judged and CONCERNS.index(judged) < CONCERNS.index(least):
+            yield Problem(
+                "rules",
+                where,
+                f"methodological_limitations: {judged} concerns for a study at "
+                f"{study['risk_of_bias']} risk of bias",
+            )
+
+
+def _recommendation_rules(fixtures: Fixtures):
+    """Certainty no higher than the best evidence behind it; strong only on moderate or
+    high certainty."""
     supporting = defaultdict(list)
     for evidence in fixtures.of("recommendationevidence"):
         if evidence["relation"] == "supports":
             supporting[evidence["recommendation"][0]].append(evidence["study"][0])
     for slug, recommendation in fixtures.by_slug("recommendation").items():
         where = f"recommendation {slug}"
-        best = max((study_evidence_rank(fixtures, s) for s in supporting[slug]), default=-1)
-        if rank(recommendation["certainty"]) > max(best, 0):
-            problems.append(
-                Problem(
-                    "rules",
-                    where,
-                    f"certainty: {recommendation['certainty']} is above its best evidence "
-                    f"({CERTAINTY_ORDER[max(best, 0)]})",
-                )
+        best = max(0, *(study_evidence_rank(fixtures, s) for s in supporting[slug]))
+        if rank(recommendation["certainty"]) > best:
+            yield Problem(
+                "rules",
+                where,
+                f"certainty: {recommendation['certainty']} is above its best evidence "
+                f"({CERTAINTY_ORDER[best]})",
             )
         if recommendation["strength"] == "strong" and rank(recommendation["certainty"]) < 2:
-            problems.append(
-                Problem("rules", where, "strength: strong on low or very low certainty")
-            )
+            yield Problem("rules", where, "strength: strong on low or very low certainty")
+
+
+def _design_rules(fixtures: Fixtures):
+    """A randomised design needs a seed that reports randomisation."""
     for slug, study in fixtures.studies.items():
         if study["design"] == "randomised_trial" and not re.search(
             r"\brandomi[sz]|\brandom allocation|\brandomly", study_scope(fixtures, slug), re.I
         ):
-            problems.append(
-                Problem("rules", f"study {slug}", "design: the seed reports no randomisation")
-            )
-    return problems
+            yield Problem("rules", f"study {slug}", "design: the seed reports no randomisation")
 
 
 # ============================================================================ all kinds

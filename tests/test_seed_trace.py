@@ -26,6 +26,7 @@ def test_each_quoted_span_is_seed_text():
             assert fact.quote in header, (slug, name)
             if fact.value is not None:
                 assert seed_trace.has_token(fact.quote, fact.value), (slug, name)
+        assert trace.holds[1] in text, (slug, "holdings")
         for spans in (trace.countries, trace.sample_size, trace.learner_levels, trace.designs):
             for value, quote in spans.items():
                 assert quote in text, (slug, value, quote)
@@ -35,7 +36,9 @@ def test_each_quoted_span_is_seed_text():
     "key",
     [
         pytest.param(
-            key, marks=pytest.mark.xfail(strict=True, reason=reason), id=f"{key[1]} {key[2]}"
+            key,
+            marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason),
+            id=f"{key[1]} {key[2]}",
         )
         for key, reason in seed_trace.PENDING.items()
     ],

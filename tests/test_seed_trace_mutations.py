@@ -363,6 +363,65 @@ MUTATIONS = [
         "a randomised design with no randomisation",
         set_study(WYATT, design="randomised_trial"),
     ),
+    (
+        "rules",
+        "a qualitative study typed as an evaluation",
+        setter(
+            "interventionstudy",
+            {"study": [WYATT], "intervention": ["self-curated-peer-collectives"]},
+            link_type="evaluated",
+        ),
+    ),
+    (
+        "rules",
+        "an unnamed intervention typed as an evaluation of a practice",
+        setter(
+            "interventionstudy",
+            {"study": [SHAHZAD], "intervention": ["dei-committees"]},
+            link_type="evaluated",
+        ),
+    ),
+    (
+        "rules",
+        "an outcome credited to a practice its study did not evaluate",
+        setter("outcome", OUTCOME_1, intervention=["student-led-anti-racism-programmes"]),
+    ),
+    (
+        "span",
+        "the BMJ Open study held as full text",
+        set_study(BMJ, holdings="full_text"),
+    ),
+    (
+        "reference",
+        "a reference held as an abstract",
+        set_study(BOUTIN, holdings="abstract"),
+    ),
+    *(
+        [
+            (
+                "rules",
+                "a high-risk study's methods judged without concerns",
+                setter(
+                    "finding",
+                    {"study": [SHAHZAD], "position": 2},
+                    methodological_limitations="none",
+                ),
+            ),
+            (
+                "rules",
+                "a finding's components judged so it rises above one study's reach",
+                setter(
+                    "finding",
+                    {"study": [WYATT], "position": 1},
+                    methodological_limitations="minor",
+                    adequacy="minor",
+                ),
+            ),
+        ]
+        if "methodological_limitations"
+        in one(ORIGINAL.records, "finding", study=[WYATT], position=1)
+        else []
+    ),
 ]
 
 
