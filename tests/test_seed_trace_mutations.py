@@ -56,6 +56,9 @@ def add_record(model, **values):
     return plant
 
 
+CERQUAL_COMPONENTS = "methodological_limitations" in one(
+    ORIGINAL.records, "finding", study=[WYATT], position=1
+)
 LYNN = "lynn-2023-impact-of-a-student-led-anti-racism-programme"
 OUTCOME_1 = {"study": [SHAHZAD], "position": 1}
 OUTCOME_3 = {"study": [SHAHZAD], "position": 3}
@@ -325,11 +328,6 @@ MUTATIONS = [
         "rules",
         "a Kirkpatrick level on a finding about experience",
         setter("finding", {"study": [WYATT], "position": 1}, kirkpatrick_level="2a"),
-    ),
-    (
-        "rules",
-        "a finding's confidence raised",
-        setter("finding", {"study": [SHAHZAD], "position": 1}, confidence="low"),
     ),
     (
         "rules",
