@@ -7,7 +7,7 @@ through subqueries so that a study matching twice is still listed once.
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from resources import search
 from resources.models import (
@@ -24,12 +24,15 @@ from resources.models import (
     Setting,
     Study,
     StudyDesign,
+    StudyLearnerLevel,
     Topic,
 )
 from resources.models.study import EARLIEST_YEAR
 
 LATEST_YEAR = 2100
 MAX_CHOICES = 20
+# A learner-level choice for records that do not say: most studies do not report it.
+UNREPORTED = "unreported"
 
 
 def narrows(filterset) -> bool:
@@ -50,12 +53,37 @@ class BoundedMultipleChoiceField(forms.MultipleChoiceField):
             raise forms.ValidationError(f"Choose at most {MAX_CHOICES} values.")
 
 
+class CountedChoices:
+    """A choice widget that says how many results each choice gives (`counts`, set by a
+    list page from `resources/facets.py`); a choice that gives none is disabled unless it
+    is already chosen, so that no choice leads to an empty page unannounced."""
+
+    counts: dict[str, int] | None = None
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if self.counts is not None and value not in (None, ""):
+            count = self.counts.get(str(value), 0)
+            option["label"] = f"{label} ({count})"
+            if not count and not selected:
+                option["attrs"]["disabled"] = True
+        return option
+
+
+class CountedCheckboxes(CountedChoices, forms.CheckboxSelectMultiple):
+    pass
+
+
+class CountedSelect(CountedChoices, forms.Select):
+    pass
+
+
 class ChoicesFilter(django_filters.MultipleChoiceFilter):
     field_class = BoundedMultipleChoiceField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("distinct", False)  # a plain column: no row can match twice
-        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        kwargs.setdefault("widget", CountedCheckboxes)
         super().__init__(*args, **kwargs)
 
 
@@ -115,7 +143,7 @@ class SlugsFilter(django_filters.BaseInFilter, django_filters.CharFilter):
     def __init__(self, *args, relation: str, **kwargs):
         self.relation = relation
         kwargs.setdefault("method", self.filter_related)
-        kwargs.setdefault("widget", forms.Select)  # django-filter makes it comma-aware
+        kwargs.setdefault("widget", CountedSelect)  # django-filter makes it comma-aware
         super().__init__(*args, **kwargs)
 
     def filter_related(self, queryset, name, values):
@@ -137,6 +165,12 @@ class FilterForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.help_text = ""  # "separated by commas" is for the URL, not a pick-list
+            labels = dict(getattr(field, "choices", ()))
+            if UNREPORTED in labels:
+                field.help_text = (
+                    f"Most studies do not report it: \u201c{labels[UNREPORTED]}\u201d "
+                    "includes them."
+                )
 
     def offer(self, name: str, choices, note: str = "") -> None:
         """Offer `choices` (value, label) in the pick-list `name`, with a note under it."""
@@ -158,6 +192,18 @@ class SearchFilterSet(django_filters.FilterSet):
         return search.matching(queryset, value) if value else queryset
 
 
+def _learner_levels(queryset, path: str, values, unreported):
+    """Records at any of the levels in `values`, reached through `path`; with UNREPORTED,
+    also the records that `unreported` (a condition) says record no level at all."""
+    if not values:
+        return queryset
+    levels = [value for value in values if value != UNREPORTED]
+    matching = Q(pk__in=queryset.model.objects.filter(**{f"{path}__in": levels}).values("pk"))
+    if UNREPORTED in values:
+        matching |= unreported
+    return queryset.filter(matching)
+
+
 class StudyFilterSet(SearchFilterSet):
     design = ChoicesFilter(choices=StudyDesign.choices)
     year_min = YearFilter(field_name="year", lookup_expr="gte", label="From year")
@@ -165,7 +211,9 @@ class StudyFilterSet(SearchFilterSet):
     journal = django_filters.CharFilter(lookup_expr="iexact", max_length=300)
     country = SlugsFilter(relation="countries__code", label="Country")
     learner_level = ChoicesFilter(
-        choices=LearnerLevel.choices, method="filter_learner_level", label="Learner level"
+        choices=[*LearnerLevel.choices, (UNREPORTED, "Studies that do not say")],
+        method="filter_learner_level",
+        label="Learner level",
     )
     topic = SlugsFilter(relation="topics__slug", label="Topic")
     intervention = SlugsFilter(relation="interventions__slug", label="Intervention")
@@ -175,7 +223,7 @@ class StudyFilterSet(SearchFilterSet):
     appraised = BooleanFilter(
         method="filter_appraised",
         label="Appraised",
-        widget=forms.Select(
+        widget=CountedSelect(
             choices=[("", "Any"), ("true", "Appraised"), ("false", "Not yet appraised")]
         ),
     )
@@ -207,7 +255,8 @@ class StudyFilterSet(SearchFilterSet):
         fields = []
 
     def filter_learner_level(self, queryset, name, values):
-        return _having(queryset, "learner_levels__level", values)
+        levels = StudyLearnerLevel.objects.filter(study=OuterRef("pk"))
+        return _learner_levels(queryset, "learner_levels__level", values, ~Exists(levels))
 
     def filter_outcome_level(self, queryset, name, values):
         if not values:
@@ -226,7 +275,9 @@ class InterventionFilterSet(SearchFilterSet):
     type = ChoicesFilter(field_name="intervention_type", choices=InterventionType.choices)
     setting = ChoicesFilter(choices=Setting.choices)
     learner_level = ChoicesFilter(
-        choices=LearnerLevel.choices, method="filter_learner_level", label="Learner level"
+        choices=[*LearnerLevel.choices, (UNREPORTED, "Practices whose studies do not say")],
+        method="filter_learner_level",
+        label="Learner level",
     )
     topic = SlugsFilter(relation="topics__slug", label="Topic")
     rating = ChoicesFilter(choices=EvidenceRating.choices, label="Evidence rating")
@@ -245,7 +296,14 @@ class InterventionFilterSet(SearchFilterSet):
         fields = []
 
     def filter_learner_level(self, queryset, name, values):
-        return _having(queryset, "study_links__study__learner_levels__level", values)
+        """Through every linked study, as the practice's evidence is; "do not say" means
+        that none of them records a level."""
+        levels = StudyLearnerLevel.objects.filter(
+            study__intervention_links__intervention=OuterRef("pk")
+        )
+        return _learner_levels(
+            queryset, "study_links__study__learner_levels__level", values, ~Exists(levels)
+        )
 
     def filter_outcome_level(self, queryset, name, values):
         """Interventions with published evidence at any of the levels: read from the

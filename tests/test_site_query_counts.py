@@ -64,8 +64,10 @@ def test_home_page_query_count(visitor, django_assert_num_queries, size):
 def test_intervention_list_query_count(visitor, django_assert_num_queries, size):
     build_library(size)
     # topics for the filter's pick-list; count; the page of interventions (their rows
-    # hold their evidence counts); their published topics
-    with django_assert_num_queries(4):
+    # hold their evidence counts); their published topics; the facet counts: learner
+    # levels without the learner-level filter, the other fixed choices in one aggregate,
+    # topics grouped
+    with django_assert_num_queries(7):
         assert visitor.get("/interventions/", {"learner_level": "postgraduate"}).status_code == 200
 
 
@@ -83,8 +85,9 @@ def test_intervention_page_query_count(visitor, django_assert_num_queries, size)
 def test_recommendation_list_query_count(visitor, django_assert_num_queries, size):
     build_library(size)
     # topics and interventions for the filter's pick-lists; count; the page of
-    # recommendations; their published interventions
-    with django_assert_num_queries(5):
+    # recommendations; their published interventions; the facet counts: the fixed
+    # choices in one aggregate, topics grouped, interventions grouped
+    with django_assert_num_queries(8):
         assert visitor.get("/recommendations/").status_code == 200
 
 
@@ -116,8 +119,9 @@ def test_topic_page_query_count(visitor, django_assert_num_queries, size):
 def test_evidence_map_query_count(visitor, django_assert_num_queries, size):
     build_library(size)
     # topics for the filter's pick-list; count; the page of published interventions;
-    # their stored cells; the cells of all of them, counted for the gaps
-    with django_assert_num_queries(5):
+    # their stored cells; the cells of all of them, counted for the gaps; the facet
+    # counts: the fixed choices in one aggregate, topics grouped
+    with django_assert_num_queries(7):
         assert visitor.get("/evidence-map/").status_code == 200
 
 

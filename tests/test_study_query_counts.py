@@ -44,8 +44,10 @@ def link_everything(study, count: int) -> None:
 
 
 # The list page: count; page of studies; authors; the filter form's pick-lists of topics,
-# interventions and countries.
-LIST_QUERIES = 6
+# interventions and countries; the facet counts: the fixed choices (design, learner
+# level, outcome level, appraisal) in one aggregate, then topics, interventions and
+# countries each grouped.
+LIST_QUERIES = 10
 
 
 @pytest.mark.parametrize("size", [3, 20])

@@ -5,20 +5,18 @@ from django.utils.http import urlencode
 from resources.filters import InterventionFilterSet
 from resources.models import Intervention
 from resources.views.exports import export_links
-from resources.views.listing import filter_list, render_list, topic_pick_list
+from resources.views.listing import filter_list, render_filtered, topic_pick_list
 
 
 def intervention_list(request):
-    filterset, page = filter_list(
+    listing = filter_list(
         request,
         InterventionFilterSet,
         Intervention.objects.published().for_list(),
         pick_lists={"topic": topic_pick_list()},
         defaults={"sort": "evidence"},
     )
-    return render_list(
-        request, "resources/intervention_list.html", {"filter": filterset, "page": page}
-    )
+    return render_filtered(request, "resources/intervention_list.html", listing)
 
 
 # The page's evidence table and related list stay a page long, however large the library.

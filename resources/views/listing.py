@@ -3,17 +3,51 @@ form an educator can use without JavaScript, bad input shown as form errors (nev
 500), and a page of results.
 """
 
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
+from dataclasses import dataclass, field
 
-from resources.filters import MAX_CHOICES, narrows
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
+
+from resources import facets
+from resources.filters import MAX_CHOICES, UNREPORTED, narrows
 from resources.models import Country, Intervention, Topic
 
 PER_PAGE = 20
 # Interventions offered in a filter's pick-list: the most studied, however many there are.
 INTERVENTION_PICK_LIST_SIZE = 100
+# Parameters that order or page a list rather than filter it.
+NOT_FILTERS = {"sort", "page"}
+
+
+@dataclass
+class ActiveFilter:
+    """One value of a filter that is set, and the address of the list without it."""
+
+    name: str
+    text: str
+    remove_url: str
+
+
+@dataclass
+class Hint:
+    """A way out of an empty list: an address and how many results it gives."""
+
+    text: str
+    count: int
+    url: str
+
+
+@dataclass
+class Listing:
+    filterset: object
+    page: Page
+    query: list[tuple[str, str]]  # the parameters that set something, in a stable order
+    clean: bool = True  # whether the address carries nothing else (no empty field)
+    active: list[ActiveFilter] = field(default_factory=list)
+    hints: list[Hint] = field(default_factory=list)
 
 
 def filter_list(
@@ -25,15 +59,18 @@ def filter_list(
     defaults=None,
     per_page=PER_PAGE,
     count_unfiltered=None,
-):
-    """Bind the FilterSet to the query string and return it with one page of results.
+) -> Listing:
+    """Bind the FilterSet to the query string and return it with one page of results,
+    the count of results each choice would give, the filters that are set and, for an
+    empty page, the ways out of it.
 
     `pick_lists` maps a slug filter to the choices its pick-list offers (see the
     `*_pick_list` functions below). `count_unfiltered`, if given, tells the length of the
     list with no filter set (a stored count, where counting would read every row).
     """
+    defaults = defaults or {}
     data = request.GET.copy()
-    for name, value in (defaults or {}).items():
+    for name, value in defaults.items():
         if not data.get(name):
             data[name] = value
     filterset = filterset_class(data, queryset=queryset, request=request)
@@ -47,7 +84,92 @@ def filter_list(
     paginator = Paginator(results, per_page)
     if count_unfiltered and not filterset.form.errors and not narrows(filterset):
         paginator.count = count_unfiltered()
-    return filterset, paginator.get_page(request.GET.get("page"))
+    listing = Listing(filterset, paginator.get_page(request.GET.get("page")), [])
+    listing.query = clean_query(request.GET, list(filterset.form.fields), defaults)
+    given = [(name, value) for name, values in request.GET.lists() for value in values]
+    listing.clean = sorted(given) == sorted(listing.query)  # the order as the link had it
+    listing.active = active_filters(request.path, filterset.form, listing.query)
+    if not filterset.form.errors:
+        facets.show_counts(filterset)
+        if not listing.page.object_list and listing.active:
+            listing.hints = ways_out(request.path, filterset, listing)
+    return listing
+
+
+def clean_query(params, names: list[str], defaults: dict) -> list[tuple[str, str]]:
+    """The parameters that set something, once each: filters in the form's order, then
+    the rest (page) as given. A form submission sends its empty fields too."""
+    order = {name: index for index, name in enumerate(names)}
+    pairs = [
+        (name, value)
+        for name, values in params.lists()
+        for value in values
+        if value.strip() and defaults.get(name) != value
+    ]
+    return sorted(dict.fromkeys(pairs), key=lambda pair: order.get(pair[0], len(order)))
+
+
+def _address(path: str, query) -> str:
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def _choice_labels(field) -> dict[str, str]:
+    choices = getattr(field.widget, "choices", None) or getattr(field, "choices", ())
+    return {str(value): str(label) for value, label in choices}
+
+
+def active_filters(path: str, form, query) -> list[ActiveFilter]:
+    """Each value of each filter that is set, with the address of the list without it
+    (and on its first page)."""
+    active = []
+    rest = [(name, value) for name, value in query if name != "page"]
+    for name, value in rest:
+        if name in NOT_FILTERS or name not in form.fields:
+            continue
+        field = form.fields[name]
+        labels = _choice_labels(field)
+        items = value.split(",") if "," in value and labels else [value]
+        for item in items:
+            shown = f"\u201c{item}\u201d" if name == "q" else labels.get(item, item)
+            kept = ",".join(other for other in items if other != item)
+            without = [
+                pair if pair != (name, value) else (name, kept)
+                for pair in rest
+                if pair != (name, value) or kept
+            ]
+            active.append(ActiveFilter(name, f"{field.label}: {shown}", _address(path, without)))
+    return active
+
+
+def ways_out(path: str, filterset, listing: Listing) -> list[Hint]:
+    """For an empty list: each filter whose removal gives results, with how many, and
+    for learner level, the studies that do not say."""
+    hints = []
+    rest = [pair for pair in listing.query if pair[0] != "page"]
+    by_name = {}
+    for active in listing.active:
+        by_name.setdefault(active.name, []).append(active.text)
+    for name, texts in by_name.items():
+        count = facets.without(filterset, name).count()
+        if count:
+            without = [pair for pair in rest if pair[0] != name]
+            hints.append(
+                Hint(f"Remove \u201c{' or '.join(texts)}\u201d", count, _address(path, without))
+            )
+    field = filterset.form.fields.get("learner_level")
+    chosen = filterset.form.cleaned_data.get("learner_level") or []
+    counts = getattr(field.widget, "counts", None) if field else None
+    if chosen and UNREPORTED not in chosen and counts and counts.get(UNREPORTED):
+        label = _choice_labels(field)[UNREPORTED]
+        hints.insert(
+            0,
+            Hint(
+                f"Include \u201c{label}\u201d",
+                counts[UNREPORTED],
+                _address(path, [*rest, ("learner_level", UNREPORTED)]),
+            ),
+        )
+    return hints
 
 
 def topic_pick_list():
@@ -74,6 +196,25 @@ def intervention_pick_list(request):
             "intervention's own page links to its studies."
         )
     return choices, note
+
+
+def render_filtered(request, template: str, listing: Listing, context=None):
+    """A filtered list's page at its clean address: a request that carries empty,
+    repeated or default parameters (as a submitted form does) is sent there, and htmx is
+    told the address to show instead."""
+    address = _address(request.path, listing.query)
+    if not listing.clean and not request.htmx:
+        return redirect(address)
+    context = {
+        "filter": listing.filterset,
+        "page": listing.page,
+        "listing": listing,
+        **(context or {}),
+    }
+    response = render_list(request, template, context)
+    if not listing.clean:
+        response["HX-Push-Url"] = address
+    return response
 
 
 def render_list(request, template: str, context: dict):

@@ -15,7 +15,7 @@ from resources.models import (
     Topic,
 )
 from resources.rating import RULES
-from resources.views.listing import filter_list, render_list, topic_pick_list
+from resources.views.listing import filter_list, render_filtered, topic_pick_list
 
 HOME_LIST_LENGTH = 5
 
@@ -59,7 +59,7 @@ def about(request):
 
 def evidence_map_page(request):
     """The map, a page of interventions at a time, filtered as the interventions list is."""
-    filterset, page = filter_list(
+    listing = filter_list(
         request,
         InterventionFilterSet,
         evidence_map.mapped_interventions(),
@@ -67,14 +67,13 @@ def evidence_map_page(request):
         defaults={"sort": "name"},
         per_page=evidence_map.PER_PAGE,
     )
+    page = listing.page
     context = {
-        "filter": filterset,
-        "filtered": any(request.GET.get(name) for name in filterset.filters if name != "sort"),
-        "page": page,
+        "filtered": bool(listing.active),
         "map": evidence_map.build(page.object_list),
         "gaps": evidence_map.count_gaps(page.paginator.object_list, page.paginator.count),
     }
-    return render_list(request, "resources/evidence_map.html", context)
+    return render_filtered(request, "resources/evidence_map.html", listing, context)
 
 
 def robots_txt(request):

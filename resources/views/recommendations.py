@@ -8,21 +8,19 @@ from resources.views.exports import export_links
 from resources.views.listing import (
     filter_list,
     intervention_pick_list,
-    render_list,
+    render_filtered,
     topic_pick_list,
 )
 
 
 def recommendation_list(request):
-    filterset, page = filter_list(
+    listing = filter_list(
         request,
         RecommendationFilterSet,
         Recommendation.objects.published().for_list(),
         pick_lists={"topic": topic_pick_list(), "intervention": intervention_pick_list(request)},
     )
-    return render_list(
-        request, "resources/recommendation_list.html", {"filter": filterset, "page": page}
-    )
+    return render_filtered(request, "resources/recommendation_list.html", listing)
 
 
 def recommendation_detail(request, slug):

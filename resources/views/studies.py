@@ -13,7 +13,7 @@ from resources.views.listing import (
     country_pick_list,
     filter_list,
     intervention_pick_list,
-    render_list,
+    render_filtered,
     topic_pick_list,
 )
 
@@ -22,7 +22,7 @@ CITE_EXTENSIONS = {FORMATS[name].extension: name for name in ("ris", "bibtex", "
 
 
 def study_list(request):
-    filterset, page = filter_list(
+    listing = filter_list(
         request,
         StudyFilterSet,
         Study.objects.published().for_rows(),
@@ -34,17 +34,15 @@ def study_list(request):
         per_page=PER_PAGE,
         count_unfiltered=tallies.published_studies,
     )
-    cited = filterset.form.cleaned_data.get("cites")
+    cited = listing.filterset.form.cleaned_data.get("cites")
     context = {
-        "filter": filterset,
         "cited": Study.objects.published().filter(slug__in=cited).only("slug", "title")
         if cited
         else [],
-        "page": page,
-        "export_links": export_links(request.GET, page.paginator.count),
+        "export_links": export_links(request.GET, listing.page.paginator.count),
         "max_export": MAX_EXPORT,
     }
-    return render_list(request, "resources/study_list.html", context)
+    return render_filtered(request, "resources/study_list.html", listing, context)
 
 
 def _published_study(slug: str, queryset=None) -> Study:
