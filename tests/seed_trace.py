@@ -809,6 +809,10 @@ POPULATION_WORDS = {
     "minority",
     "minorities",
     "ethnic",
+    "junior",
+    "senior",
+    "final",
+    "preclinical",
 }
 # Where prose names a group only to say that the study is not about it.
 NOT_PARTICIPANTS = {

@@ -280,6 +280,24 @@ MUTATIONS = [
     ),
     (
         "prose",
+        "a number written as a word",
+        setter(
+            "finding",
+            {"study": [WYATT], "position": 5},
+            statement="Forty trainees did not get emotional support from the collectives.",
+        ),
+    ),
+    (
+        "prose",
+        "a stage of training the seed does not give",
+        setter(
+            "finding",
+            {"study": [SHAHZAD], "position": 3},
+            statement="Junior, preclinical learners met resistance from established structures.",
+        ),
+    ),
+    (
+        "prose",
         "participants described as medical students",
         setter(
             "study",
