@@ -395,6 +395,20 @@ LEVEL_WORDS = {
 }
 
 
+# What a reference line never gives: a catalogued study leaves these empty.
+CATALOGUE_EMPTY = (
+    "abstract",
+    "countries",
+    "sample_size",
+    "participants",
+    "setting",
+    "methods_summary",
+    "key_findings",
+    "limitations",
+    "risk_of_bias_notes",
+)
+
+
 def parse_reference(line: str, title: str) -> dict | None:
     """The fields of a reference line, read after its byline and the catalogued title.
     None when the title is not the line's title."""
@@ -478,7 +492,7 @@ def check_reference_lines(fixtures: Fixtures) -> list[Problem]:
                     problems.append(Problem("reference", where, f"{name}: not in the line"))
             if _holds_more(cited, "title_only"):
                 problems.append(Problem("reference", where, "holdings: the line is a title"))
-            for name in ("abstract", "countries", "sample_size", "participants", "setting"):
+            for name in CATALOGUE_EMPTY:
                 if not is_empty(cited[name]):
                     problems.append(Problem("reference", where, f"{name}: the line gives none"))
             if cited["design"] and not re.search(

@@ -133,6 +133,11 @@ MUTATIONS = [
         "a reference's authors' order swapped",
         swap_authors("afolabi-2021-student-led-efforts-anti-racist-medical-education", 1, 2),
     ),
+    (
+        "reference",
+        "findings for a study known by its title",
+        set_study(LYNN, key_findings="Awareness of racial bias rose after the programme."),
+    ),
     ("reference", "a DOI the line does not give", set_study(BOUTIN, doi="10.1080/x.2022.1")),
     ("reference", "a design the line does not give", set_study(BOUTIN, design="randomised_trial")),
     # countries, sample size, learner levels, design and address of the source studies
