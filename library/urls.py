@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from library import benchmark, errors, health
-from resources.feeds import LatestEvidenceFeed
+from resources.feeds import LatestEvidenceFeed, MajorChangesFeed
 from resources.sitemaps import sitemaps
 from resources.views.pages import robots_txt
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("feeds/latest/", LatestEvidenceFeed(), name="feed"),
+    path("feeds/changes/", MajorChangesFeed(), name="feed-changes"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("api/v1/", include("resources.api.urls")),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from resources import feeds
 from resources.views import (
     data,
     exports,
@@ -9,11 +10,16 @@ from resources.views import (
     search,
     studies,
     topics,
+    versions,
 )
 
 app_name = "resources"
 
 urlpatterns = [
+    path("studies/feed/", feeds.StudyListFeed(), name="study-feed"),
+    path("recommendations/feed/", feeds.RecommendationListFeed(), name="recommendation-feed"),
+    path("topics/<slug:slug>/feed/", feeds.TopicFeed(), name="topic-feed"),
+    path("search/feed/", feeds.SearchFeed(), name="search-feed"),
     path("", pages.home, name="home"),
     path("about/", pages.about, name="about"),
     path("evidence-map/", pages.evidence_map_page, name="evidence-map"),
@@ -35,5 +41,19 @@ urlpatterns = [
     path("topics/<slug:slug>/", topics.topic_detail, name="topic-detail"),
     path("search/", search.search, name="search"),
     path("data/", data.data_page, name="data"),
+    *(
+        path(
+            f"{prefix}/<slug:slug>/versions/<int:number>/",
+            versions.version_detail,
+            {"kind": kind},
+            name=f"{kind}-version",
+        )
+        for prefix, kind in [
+            ("studies", "study"),
+            ("interventions", "intervention"),
+            ("recommendations", "recommendation"),
+            ("topics", "topic"),
+        ]
+    ),
     path("data/<str:name>", data.data_file, name="data-file"),
 ]

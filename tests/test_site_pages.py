@@ -463,8 +463,10 @@ def test_finding_levels_show_on_the_intervention_page(visitor, library):
     assert "4a Organisational practice" in response.content.decode()
 
 
-def test_feed_shows_curator_markdown_as_plain_words(visitor):
+def test_feed_shows_curator_markdown_through_the_sanitised_rendering(visitor):
+    """Feed readers show an entry as HTML: the pages' sanitised rendering, escaped into
+    the XML (tests/test_feeds.py sends every stored-XSS payload through it)."""
     InterventionFactory(summary="Students **mentor** senior staff.")
     body = visitor.get(reverse("feed")).content.decode()
-    assert "Students mentor senior staff." in body
+    assert "Students &lt;strong&gt;mentor&lt;/strong&gt; senior staff." in body
     assert "**mentor**" not in body

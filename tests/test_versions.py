@@ -101,3 +101,49 @@ def test_the_seed_library_starts_at_version_1_and_loading_it_again_keeps_it():
     call_command("load_seed", verbosity=0)
     assert set(Recommendation.objects.published().values_list("version", flat=True)) == {1}
     assert Version.objects.filter(number__gt=1).count() == 0
+
+
+def test_each_version_has_its_own_address_showing_it_as_published(
+    draft_recommendation, editor, visitor
+):
+    draft_recommendation.statement = "Consider reverse mentoring."
+    draft_recommendation.save()
+    workflow.transition(draft_recommendation, EditorialStatus.PUBLISHED, editor)
+    republish(
+        draft_recommendation,
+        editor,
+        fields={"statement": "We suggest reverse mentoring.", "certainty": Certainty.VERY_LOW},
+        change_note="Reworded after review.",
+    )
+
+    page = visitor.get("/recommendations/reverse-mentoring/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Version 2 · changed" in html
+    assert "Reworded after review." in html
+    assert "Certainty of evidence: Low → Very low" in html
+    assert 'href="/recommendations/reverse-mentoring/versions/1/"' in html
+
+    old = visitor.get("/recommendations/reverse-mentoring/versions/1/")
+    assert old.status_code == 200
+    assert "Consider reverse mentoring." in old.content.decode()
+    assert "We suggest reverse mentoring." not in old.content.decode()
+    assert "This is not the current version" in old.content.decode()
+    assert (
+        "This is the current version"
+        in visitor.get("/recommendations/reverse-mentoring/versions/2/").content.decode()
+    )
+    assert visitor.get("/recommendations/reverse-mentoring/versions/3/").status_code == 404
+
+    workflow.transition(draft_recommendation, EditorialStatus.DRAFT, editor)
+    assert visitor.get("/recommendations/reverse-mentoring/versions/1/").status_code == 404
+
+
+def test_a_version_page_shows_curator_text_only_through_the_sanitiser(visitor):
+    from tests.test_markdown_sanitising import Audit
+
+    study = StudyFactory(slug="s", key_findings="<img src=x onerror=alert(1)> **found**")
+    versions.record_version(study)
+    html = visitor.get("/studies/s/versions/1/").content.decode()
+    assert Audit(html).problems == []
+    assert "<strong>found</strong>" in html

@@ -2,6 +2,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from resources import versions
+from resources.feeds import feed_url
 from resources.filters import InterventionFilterSet
 from resources.models import Intervention
 from resources.views.exports import export_links
@@ -36,12 +38,14 @@ def intervention_detail(request, slug):
         .order_by("name")[:RELATED_SIZE]
     )
     all_studies = reverse("resources:study-list") + "?" + urlencode({"intervention": slug})
+    intervention.version_list = versions.history(intervention) if intervention.version > 1 else []
     context = {
         "intervention": intervention,
         "summary": intervention.evidence_summary,
         "links": intervention.evidence_table(EVIDENCE_TABLE_SIZE),
         "all_studies_url": all_studies,
         "export_links": export_links([("intervention", slug)], intervention.published_studies),
+        "feed_url": feed_url("resources:study-feed", [("intervention", slug)]),
         "related": related,
     }
     return render(request, "resources/intervention_detail.html", context)

@@ -2,6 +2,8 @@ from itertools import groupby
 
 from django.shortcuts import get_object_or_404, render
 
+from resources import versions
+from resources.feeds import feed_url
 from resources.filters import RecommendationFilterSet
 from resources.models import EvidenceRelation, Recommendation
 from resources.views.exports import export_links
@@ -20,11 +22,19 @@ def recommendation_list(request):
         Recommendation.objects.published().for_list(),
         pick_lists={"topic": topic_pick_list(), "intervention": intervention_pick_list(request)},
     )
-    return render_filtered(request, "resources/recommendation_list.html", listing)
+    return render_filtered(
+        request,
+        "resources/recommendation_list.html",
+        listing,
+        {"feed_url": feed_url("resources:recommendation-feed", request.GET)},
+    )
 
 
 def recommendation_detail(request, slug):
     recommendation = get_object_or_404(Recommendation.objects.published().for_detail(), slug=slug)
+    recommendation.version_list = (
+        versions.history(recommendation) if recommendation.version > 1 else []
+    )
     evidence = {
         relation: list(links)
         for relation, links in groupby(
@@ -41,5 +51,6 @@ def recommendation_detail(request, slug):
             "export_links": export_links(
                 [("recommendation", slug)], len(recommendation.published_evidence)
             ),
+            "feed_url": feed_url("resources:study-feed", [("recommendation", slug)]),
         },
     )

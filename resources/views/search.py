@@ -2,6 +2,7 @@
 
 from django import forms
 
+from resources.feeds import feed_url
 from resources.search import MAX_QUERY_LENGTH, search_all
 from resources.views.exports import export_links
 from resources.views.listing import render_list
@@ -31,4 +32,6 @@ def search(request):
         studies = next(group for group in results.groups if group.kind.key == "studies")
         links = export_links([("q", query)], studies.count)
     context = {"form": form, "results": results, "export_links": links}
+    if results is not None:
+        context["feed_url"] = feed_url("resources:search-feed", [("q", form.cleaned_data["q"])])
     return render_list(request, "resources/search.html", context)

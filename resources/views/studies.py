@@ -4,8 +4,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from resources import charts, citations, tallies
+from resources import charts, citations, tallies, versions
 from resources.exports import FORMATS, MAX_EXPORT
+from resources.feeds import feed_url
 from resources.filters import StudyFilterSet
 from resources.models import Study
 from resources.views.exports import attachment, export_links
@@ -40,6 +41,7 @@ def study_list(request):
         if cited
         else [],
         "export_links": export_links(request.GET, listing.page.paginator.count),
+        "feed_url": feed_url("resources:study-feed", request.GET),
         "max_export": MAX_EXPORT,
     }
     return render_filtered(request, "resources/study_list.html", listing, context)
@@ -72,6 +74,7 @@ def study_detail(request, slug):
     study = _published_study(slug, _study_pages())
     page_url = request.build_absolute_uri(study.get_absolute_url())
     outcomes = study.outcome_list
+    study.version_list = versions.history(study) if study.version > 1 else []
     context = {
         "study": study,
         "citations": citations.format_citations(study),

@@ -1,5 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
+from resources import versions
+from resources.feeds import feed_url
 from resources.models import Intervention, Recommendation, Study, Topic
 from resources.views.exports import export_links
 
@@ -20,6 +22,7 @@ def topic_detail(request, slug):
     # Meta.ordering, which an index serves; a row shows no more than these fields
     studies = Study.objects.published().in_topic(topic, size=studies_count)
     studies = studies.only("slug", "title", "year", "design", "journal")
+    topic.version_list = versions.history(topic) if topic.version > 1 else []
     context = {
         "topic": topic,
         "interventions": interventions.order_by("-published_at")[:TOPIC_SECTION_SIZE],
@@ -27,6 +30,7 @@ def topic_detail(request, slug):
         "studies": studies[:TOPIC_SECTION_SIZE],
         "studies_count": studies_count,
         "export_links": export_links([("topic", topic.slug)], studies_count),
+        "feed_url": feed_url("resources:topic-feed", slug=topic.slug),
         "recommendations": recommendations.order_by("-published_at")[:TOPIC_SECTION_SIZE],
         "recommendations_count": recommendations.count(),
     }
