@@ -16,12 +16,19 @@ from collections.abc import Iterable
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
 from library.page_cache import bump_generation
-from resources import evidence_map, rating, search, tallies, workflow
+from resources import evidence_map, rating, revisions, search, tallies, workflow
+from resources.admin_review import RevisionAdmin  # noqa: F401 (registers the review queue)
 from resources.admin_views import CurationToolsMixin
 from resources.models import (
     Country,
@@ -147,6 +154,11 @@ class EditorialMixin(InvalidatesPagesMixin):
     moves the user may make, every status change made through `workflow.transition`
     once the record and its inlines are saved, history with a diff and revert, and
     "view on site" only where the public page exists.
+
+    A curator's change to a published record (a revert from the history included) is
+    saved as usual inside a savepoint; what it stored is kept as a pending revision
+    (`resources.revisions`) and the savepoint rolled back, so the public pages keep the
+    published version until an editor publishes the revision.
     """
 
     actions = [send_to_review, publish, move_back_to_draft]
@@ -183,7 +195,37 @@ class EditorialMixin(InvalidatesPagesMixin):
         fields = [*super().get_readonly_fields(request, obj), "readiness"]
         if obj is not None and obj.is_published and not self.has_publish_permission(request):
             fields.append("status")  # only an editor may unpublish
+        if obj is not None:
+            fields += revisions.editor_only_fields(request.user, self.model)
         return fields
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id) if request.method == "GET" else None
+        if obj is not None and revisions.needs_review(request.user, obj):
+            self.message_user(
+                request,
+                "This record is published: what you save here waits for an editor's "
+                "review, and the public pages show the published version until then.",
+                messages.INFO,
+            )
+            for revision in revisions.pending_for(obj):
+                self.message_user(
+                    request,
+                    format_html(
+                        '<a href="{}">Revision {}</a> by {}, sent {}, is waiting for review.',
+                        reverse("admin:resources_revision_change", args=[revision.pk]),
+                        revision.pk,
+                        revision.author,
+                        date_format(localtime(revision.created_at), "DATETIME_FORMAT"),
+                    ),
+                    messages.INFO,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @transaction.atomic
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # atomic, as the change form is, so that a curator's revert can become a revision
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not self.has_publish_permission(request):
@@ -201,6 +243,8 @@ class EditorialMixin(InvalidatesPagesMixin):
         current = current or EditorialStatus.DRAFT
         if obj.status != current:
             obj._workflow_target, obj.status = obj.status, current
+        if change and revisions.needs_review(request.user, obj):
+            obj._revision_savepoint = transaction.savepoint_create()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -229,8 +273,35 @@ class EditorialMixin(InvalidatesPagesMixin):
 
     def response_change(self, request, obj):
         # also reached when a version is restored from the history
+        if (savepoint := getattr(obj, "_revision_savepoint", None)) is not None:
+            return self._propose_revision(request, obj, savepoint)
         self._make_pending_transition(request, obj)
         return super().response_change(request, obj)
+
+    def _propose_revision(self, request, obj, savepoint):
+        """Keep what the change form stored as a revision, and roll the change back."""
+        del obj._revision_savepoint
+        data = revisions.snapshot(self.model._default_manager.get(pk=obj.pk))
+        transaction.savepoint_rollback(savepoint)
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
+        )
+        try:
+            revision = revisions.propose(obj, data, request.user)
+        except PermissionDenied as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return redirect(change_url)
+        if revision is None:
+            self.message_user(request, "Nothing changed, so there is nothing to review.")
+            return redirect(change_url)
+        self.log_change(request, obj, f"Proposed revision {revision.pk} for review.")
+        self.message_user(
+            request,
+            f"Your changes to “{obj}” wait for an editor as revision {revision.pk}; the "
+            "public pages show the published version until an editor publishes it.",
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:resources_revision_change", args=[revision.pk]))
 
 
 # Sources and countries ---------------------------------------------------------------

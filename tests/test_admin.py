@@ -98,11 +98,13 @@ MAKERS = {
     Recommendation: make_recommendation,
 }
 
-# API tokens are the superusers' to issue and revoke, not the curators' (see tests/api)
+# API tokens are the superusers' to issue and revoke, not the curators' (see tests/api);
+# revisions are made by saving a published record (tests/test_revisions.py)
 REGISTERED = [
     model
     for model in admin.site._registry
-    if model._meta.app_label == "resources" and model._meta.model_name != "apitoken"
+    if model._meta.app_label == "resources"
+    and model._meta.model_name not in ("apitoken", "revision")
 ]
 
 
@@ -266,13 +268,14 @@ def test_publishing_through_the_form_stamps_publication(editor_client):
     assert topic.published_at is not None
 
 
-def test_override_without_justification_is_explained_on_the_form(curator_client):
+def test_override_without_justification_is_explained_on_the_form(editor_client):
+    # an evidence judgement: the editors' alone (tests/test_revisions.py)
     intervention = make_intervention()
     url = admin_url(Intervention, "change", intervention.pk)
-    response = curator_client.post(
+    response = editor_client.post(
         url,
         form_data(
-            curator_client.get(url),
+            editor_client.get(url),
             rating_override=EvidenceRating.STRONG,
             rating_override_justification="",
         ),
@@ -282,13 +285,14 @@ def test_override_without_justification_is_explained_on_the_form(curator_client)
     assert intervention.rating_override == ""
 
 
-def test_override_with_justification_is_saved(curator_client):
+def test_override_with_justification_is_saved(editor_client):
+    # an evidence judgement: the editors' alone (tests/test_revisions.py)
     intervention = make_intervention()
     url = admin_url(Intervention, "change", intervention.pk)
-    response = curator_client.post(
+    response = editor_client.post(
         url,
         form_data(
-            curator_client.get(url),
+            editor_client.get(url),
             rating_override=EvidenceRating.LIMITED,
             rating_override_justification="The single study's groups were not described.",
         ),
@@ -324,11 +328,12 @@ def test_intervention_page_shows_the_rating_with_its_reasons(curator_client):
     )
 
 
-def test_saving_an_intervention_recomputes_its_rating(curator_client):
+def test_saving_an_intervention_recomputes_its_rating(editor_client):
+    # an editor's save goes live; a curator's to a published record waits (test_revisions)
     intervention = make_intervention()  # linked to one published, appraised study
     assert intervention.computed_rating == EvidenceRating.INSUFFICIENT
     url = admin_url(Intervention, "change", intervention.pk)
-    curator_client.post(url, form_data(curator_client.get(url)))
+    editor_client.post(url, form_data(editor_client.get(url)))
     intervention.refresh_from_db()
     assert intervention.computed_rating != EvidenceRating.INSUFFICIENT
     assert intervention.computed_rating_reasons
@@ -353,10 +358,11 @@ def test_adding_an_intervention_rates_it_at_once(curator_client):
     assert intervention.computed_rating_reasons  # says why: no appraised study yet
 
 
-def test_saving_a_study_recomputes_the_ratings_of_its_interventions(curator_client):
+def test_saving_a_study_recomputes_the_ratings_of_its_interventions(editor_client):
+    # an editor's save goes live; a curator's to a published record waits (test_revisions)
     link = InterventionStudyFactory()
     url = admin_url(Study, "change", link.study.pk)
-    response = curator_client.post(url, form_data(curator_client.get(url)))
+    response = editor_client.post(url, form_data(editor_client.get(url)))
     assert response.status_code == 302
     link.intervention.refresh_from_db()
     assert link.intervention.computed_rating != EvidenceRating.INSUFFICIENT

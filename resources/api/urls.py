@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework import routers
 
 from . import views
+from .revisions import RevisionViewSet
 
 app_name = "api"
 
@@ -12,6 +13,7 @@ router.register("studies", views.StudyViewSet, basename="study")
 router.register("interventions", views.InterventionViewSet, basename="intervention")
 router.register("recommendations", views.RecommendationViewSet, basename="recommendation")
 router.register("topics", views.TopicViewSet, basename="topic")
+router.register("revisions", RevisionViewSet, basename="revision")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

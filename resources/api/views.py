@@ -14,7 +14,7 @@ from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from resources import tallies
+from resources import revisions, tallies
 from resources.filters import (
     InterventionFilterSet,
     RecommendationFilterSet,
@@ -23,6 +23,7 @@ from resources.filters import (
 )
 from resources.models import Intervention, Recommendation, Study, Topic
 
+from . import revisions as api_revisions
 from . import serializers
 from .conditional import ConditionalGetMixin
 from .filtering import FilterBackend
@@ -87,7 +88,23 @@ class PublicViewSet(
     def perform_create(self, serializer):
         self._save_and_reload(serializer)
 
+    def update(self, request, *args, **kwargs):
+        """A curator's change to a published record becomes a revision (202), which an
+        editor publishes; anything else is saved at once."""
+        instance = self.get_object()
+        if revisions.needs_review(request.user, instance):
+            return api_revisions.propose(self, request, instance, kwargs.get("partial", False))
+        return super().update(request, *args, **kwargs)
+
     def perform_update(self, serializer):
+        instance = serializer.instance
+        model = type(instance)
+        revisions.refuse_editor_only_changes(
+            self.request.user,
+            model,
+            {name: getattr(instance, name) for name in revisions.EDITOR_ONLY.get(model, ())},
+            serializer.validated_data,
+        )
         self._save_and_reload(serializer)
 
     def _save_and_reload(self, serializer):

@@ -21,6 +21,7 @@ from .choices import (
 from .evidence_map import EvidenceMapCell
 from .intervention import Intervention, InterventionStudy
 from .recommendation import Recommendation, RecommendationEvidence
+from .revision import Revision
 from .search import SearchEntry
 from .source import SourceDocument
 from .study import (
@@ -61,6 +62,7 @@ __all__ = [
     "Recommendation",
     "RecommendationEvidence",
     "RecommendationStrength",
+    "Revision",
     "RiskOfBias",
     "SearchEntry",
     "Setting",

@@ -4,6 +4,7 @@ import re
 from functools import cache
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -51,6 +52,10 @@ class PublishableQuerySet(models.QuerySet):
         """The only place the public visibility rule is written (with `published_through`)."""
         return self.filter(status=EditorialStatus.PUBLISHED)
 
+    def in_review(self):
+        """What curators sent to an editor: the review queue."""
+        return self.filter(status=EditorialStatus.IN_REVIEW)
+
 
 class SlugManager(models.Manager.from_queryset(PublishableQuerySet)):
     """Natural keys by slug, so fixtures stay readable and loads are idempotent."""
@@ -84,6 +89,8 @@ class Publishable(models.Model):
         related_name="%(class)s_records",
         help_text="The documents the facts of this record come from.",
     )
+    # proposed changes waiting for an editor (resources.revisions); they go with the record
+    revisions = GenericRelation("resources.Revision")
 
     objects = SlugManager()
 
