@@ -29,7 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import update_change_reason
 
-from resources import tallies, workflow
+from resources import tallies, versions, workflow
 from resources.models import (
     EditorialStatus,
     Intervention,
@@ -344,6 +344,8 @@ def publish(revision: Revision, user, note: str = "", major: bool = False):
     author = revision.author or "a deleted user"
     reason = f"Revision {revision.pk} by {author}, published" + (f": {note}" if note else ".")
     apply(obj, revision.data, user, reason)
+    if obj.is_published:  # a public version, with the editor's note (resources.versions)
+        versions.record_version(obj, note=note, major=major, user=user)
     revision.status = Revision.Status.PUBLISHED
     revision.reviewer, revision.reviewed_at = user, timezone.now()
     revision.note, revision.is_major = note, major

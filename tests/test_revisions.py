@@ -10,7 +10,7 @@ from django.test import Client, SimpleTestCase
 from django.urls import reverse
 
 from resources import revisions
-from resources.models import EditorialStatus, Revision, Study
+from resources.models import EditorialStatus, Revision, Study, Version
 from tests.factories import (
     InterventionFactory,
     InterventionStudyFactory,
@@ -110,6 +110,12 @@ def test_an_editor_sees_the_diff_and_publishes_with_a_note(
         editor,
         "Title as printed.",
         True,
+    )
+    version = Version.objects.of(study).order_by("-number").first()
+    assert (version.note, version.major, version.published_by) == (
+        "Title as printed.",
+        True,
+        editor,
     )
     latest = study.history.first()
     assert latest.history_user == editor

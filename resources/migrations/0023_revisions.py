@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('resources', '0021_search_index_per_kind'),
+        ('resources', '0022_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
