@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "library.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "library.unstorable_input.UnstorableInputMiddleware",  # NUL in an address: 400 or 404
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",  # ETag from the body; 304 on a match
     "library.page_cache.PageCacheMiddleware",  # anonymous hits skip everything below
@@ -315,6 +316,12 @@ REST_FRAMEWORK = {
     },
     "NUM_PROXIES": 0,  # unused: the throttles ask library.client_address for the address
     "EXCEPTION_HANDLER": "resources.api.exceptions.exception_handler",
+    # JSON bodies within a size and a nesting depth (resources/api/parsers.py)
+    "DEFAULT_PARSER_CLASSES": [
+        "resources.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 
 SPECTACULAR_SETTINGS = {

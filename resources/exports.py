@@ -10,6 +10,7 @@ for the website's export links and the API alike.
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
@@ -30,6 +31,17 @@ def _sort_name(author) -> str:
     if author.literal_name:
         return author.literal_name
     return ", ".join(part for part in (author.family_name, author.given_names) if part)
+
+
+# Anything a reader may take for the end of a line. RIS is one tag per line, so a line break
+# inside a field would let curator text start a line of its own, even a record of its own.
+_LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
+
+
+def _one_line(value):
+    if isinstance(value, list):
+        return [_one_line(item) for item in value]
+    return _LINE_BREAKS.sub(" ", value).strip() if isinstance(value, str) else value
 
 
 def ris_entry(study) -> dict:
@@ -55,7 +67,7 @@ def ris_entry(study) -> dict:
         "keywords": [topic.name for topic in study.published_topics],
     }
     entry.update({key: value for key, value in optional.items() if value})
-    return entry
+    return {key: _one_line(value) for key, value in entry.items()}
 
 
 class RecordsOnlyWriter(rispy.RisWriter):

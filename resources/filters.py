@@ -127,10 +127,21 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
 
 
 def _having(queryset, lookup: str, values):
-    """Rows related to any of `values` through `lookup`, each row once."""
+    """Rows related to any of `values` through `lookup`, each row once.
+
+    When the related records can be drafts, only published ones count: a filter naming a
+    draft finds what a filter naming nothing finds, so it tells nothing about the draft.
+    """
     if not values:
         return queryset
-    matching = queryset.model.objects.filter(**{f"{lookup}__in": values}).values("pk")
+    path, _, field = lookup.rpartition("__")
+    related = queryset.model
+    for part in path.split("__"):
+        related = related._meta.get_field(part).related_model
+    targets = related.objects.filter(**{f"{field}__in": values})
+    if hasattr(targets, "published"):
+        targets = targets.published()
+    matching = queryset.model.objects.filter(**{f"{path}__in": targets}).values("pk")
     return queryset.filter(pk__in=matching)
 
 

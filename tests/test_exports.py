@@ -152,3 +152,23 @@ def test_single_study_citation_downloads(visitor, studies):
 def test_single_study_citation_of_a_draft_is_not_found(visitor):
     StudyFactory(slug="hidden", status=EditorialStatus.DRAFT)
     assert visitor.get("/studies/hidden/cite.ris").status_code == 404
+
+
+def test_line_breaks_inside_fields_cannot_forge_ris_records(visitor):
+    forged = "Real title\r\nER  - \n\nTY  - JOUR\nTI  - Forged record\u2028AU  - Nobody"
+    StudyFactory(
+        slug="forgery",
+        title=forged,
+        abstract="First paragraph.\n\nER  - \nTY  - GEN\nTI  - Another forged record",
+        journal="Medical\rEducation",
+    )
+    StudyFactory(slug="plain", title="A plain study")
+    text = visitor.get("/studies/export/?format=ris").content.decode()
+
+    entries = rispy.loads(text)
+    assert len(entries) == 2
+    assert [line for line in text.splitlines() if line.startswith("TY  - ")] == ["TY  - JOUR"] * 2
+    forgery = next(entry for entry in entries if entry["id"] == "forgery")
+    assert forgery["title"] == "Real title ER  - TY  - JOUR TI  - Forged record AU  - Nobody"
+    assert forgery["journal_name"] == "Medical Education"
+    assert "\n" not in forgery["abstract"]

@@ -4,9 +4,11 @@
 
 A 400 names each parameter or field at fault (nested fields nest); any other error puts its
 message under "detail". A filter method refusing its input (a Django ValidationError) is a
-400 too, not a 500.
+400 too, not a 500, and so is a body over settings.DATA_UPLOAD_MAX_MEMORY_SIZE.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -29,6 +31,9 @@ def as_drf_errors(error: DjangoValidationError, field_names: dict | None = None)
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_drf_errors(exc))
+    elif isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = exceptions.ParseError(f"The request body is larger than {limit} bytes.")
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -122,3 +122,112 @@ def test_a_one_value_parameter_given_twice_is_a_400(api, query):
     response = api.get(f"/api/v1/studies/?{query}")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == [name]
+
+
+# Characters no database can store, bodies too deep or too large. ---------------------------
+
+UNSTORABLE_ROUTES = [
+    "/studies/?intervention=%00",
+    "/studies/?topic=%00",
+    "/studies/?cites=%00",
+    "/recommendations/?intervention=%00",
+    "/interventions/?topic=%00",
+    "/search/?q=%00",
+    "/studies/export/?format=ris&topic=%00",
+    "/studies/%00/",
+    "/topics/%00/",
+    "/api/v1/studies/%00/",
+    "/api/v1/topics/%00/",
+    "/api/v1/interventions/%00/",
+    "/api/v1/studies/?intervention=%00",
+    "/api/v1/recommendations/?topic=%00",
+    "/api/v1/studies/?%00=x",
+]
+
+
+@pytest.mark.parametrize("route", UNSTORABLE_ROUTES)
+def test_a_nul_byte_in_an_address_is_a_400_or_404_never_a_500(client, route):
+    StudyFactory()
+    response = client.get(route)  # the test client raises on a 500
+    assert response.status_code in (400, 404), route
+    if route.startswith("/api/"):
+        assert response["Content-Type"] == "application/json"
+
+
+def test_a_nul_byte_in_a_filter_names_the_parameter(api):
+    response = api.get("/api/v1/studies/?intervention=%00")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["intervention"]
+
+
+def test_a_nul_byte_in_a_page_filter_is_a_400_page(client):
+    response = client.get("/studies/?intervention=%00")
+    assert response.status_code == 400
+    assert "intervention" in response.content.decode()
+
+
+def test_a_deeply_nested_json_body_is_a_400(curator_api):
+    body = "[" * 100_000 + "]" * 100_000
+    response = curator_api.generic("POST", "/api/v1/studies/", body, "application/json")
+    assert response.status_code == 400
+    assert "nested deeper" in str(response.json()["errors"])
+
+
+def test_json_nested_past_the_limit_but_within_the_stack_is_a_400_too(curator_api):
+    body = '{"title": ' + "[" * 40 + "]" * 40 + "}"
+    response = curator_api.generic("POST", "/api/v1/studies/", body, "application/json")
+    assert response.status_code == 400
+
+
+def test_a_json_body_over_the_size_limit_is_a_400(curator_api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = '{"title": "' + "x" * 2000 + '", "slug": "big"}'
+    response = curator_api.generic("POST", "/api/v1/studies/", body, "application/json")
+    assert response.status_code == 400
+    assert "larger than 1000 bytes" in str(response.json()["errors"])
+
+
+# A filter naming a draft finds what a filter naming nothing finds. ---------------------------
+
+
+@pytest.fixture
+def drafts_linked_from_published():
+    from resources.models import EditorialStatus
+    from tests.factories import (
+        InterventionFactory,
+        InterventionStudyFactory,
+        StudyReferenceFactory,
+    )
+
+    draft = {"status": EditorialStatus.DRAFT, "published_at": None}
+    draft_study = StudyFactory(slug="draft-study", **draft)
+    StudyReferenceFactory(citing=StudyFactory(slug="cites-a-draft"), cited=draft_study)
+    draft_practice = InterventionFactory(slug="draft-practice", **draft)
+    InterventionStudyFactory(intervention=draft_practice, study=StudyFactory(slug="tested-it"))
+
+
+@pytest.mark.usefixtures("drafts_linked_from_published")
+@pytest.mark.parametrize(
+    ("path", "draft"),
+    [
+        ("/api/v1/studies/", "cites=draft-study"),
+        ("/api/v1/studies/", "intervention=draft-practice"),
+        ("/api/v1/recommendations/", "intervention=draft-practice"),
+    ],
+)
+def test_an_api_filter_naming_a_draft_answers_as_one_naming_nothing(api, path, draft):
+    name = draft.split("=")[0]
+    unknown = api.get(f"{path}?{name}=no-such-record")
+    named = api.get(f"{path}?{draft}")
+    assert (named.status_code, named.json()) == (unknown.status_code, unknown.json())
+    assert named.json()["count"] == 0
+
+
+@pytest.mark.usefixtures("drafts_linked_from_published")
+@pytest.mark.parametrize("draft", ["cites=draft-study", "intervention=draft-practice"])
+def test_a_page_filter_naming_a_draft_shows_what_one_naming_nothing_shows(client, draft):
+    name = draft.split("=")[0]
+    unknown = client.get(f"/studies/?{name}=no-such-record")
+    named = client.get(f"/studies/?{draft}")
+    assert named.status_code == unknown.status_code == 200
+    assert list(named.context["page"]) == list(unknown.context["page"]) == []
