@@ -364,9 +364,11 @@ class StudyLearnerLevelInline(admin.TabularInline):
 class OutcomeInline(admin.StackedInline):
     model = Outcome
     extra = 0
+    autocomplete_fields = ["intervention"]
     fields = [
         ("position", "kirkpatrick_level", "direction"),
         "measure",
+        "intervention",
         ("intervention_label", "intervention_value", "intervention_n"),
         ("comparison_label", "comparison_value", "comparison_n"),
         "unit",
@@ -379,10 +381,16 @@ class FindingInline(admin.StackedInline):
     model = Finding
     extra = 0
     fields = [
-        ("position", "kirkpatrick_level"),
+        "position",
         "statement",
+        ("methodological_limitations", "methodological_limitations_explanation"),
+        ("coherence", "coherence_explanation"),
+        ("adequacy", "adequacy_explanation"),
+        ("relevance", "relevance_explanation"),
         ("confidence", "confidence_explanation"),
+        ("reports_change", "kirkpatrick_level"),
     ]
+    readonly_fields = ["confidence"]
 
 
 class StudyReferenceInline(admin.TabularInline):
@@ -489,7 +497,7 @@ class StudyAdmin(CurationToolsMixin, EditorialMixin, SimpleHistoryAdmin):
 class InterventionStudyInline(admin.StackedInline):
     model = InterventionStudy
     autocomplete_fields = ["study"]
-    fields = [("study", "direction"), "what_it_found"]
+    fields = [("study", "link_type", "direction"), "what_it_found"]
     extra = 0
 
 

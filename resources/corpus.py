@@ -35,6 +35,7 @@ from resources.models import (
     AppraisalTool,
     Audience,
     Certainty,
+    Concern,
     Country,
     Direction,
     EditorialStatus,
@@ -45,6 +46,7 @@ from resources.models import (
     InterventionType,
     KirkpatrickLevel,
     LearnerLevel,
+    LinkType,
     Outcome,
     Recommendation,
     RecommendationEvidence,
@@ -257,6 +259,14 @@ KIRKPATRICK_WEIGHTS = {
 }
 APPRAISED_SHARE = 0.6
 BASE_TIME = datetime(2024, 1, 1, tzinfo=UTC)
+
+_NONE = dict.fromkeys(("methodological_limitations", "coherence", "adequacy", "relevance"), "none")
+CERQUAL_COMPONENTS = {
+    Certainty.HIGH: _NONE,
+    Certainty.MODERATE: _NONE | {"adequacy": Concern.MODERATE},
+    Certainty.LOW: _NONE | {"adequacy": Concern.MODERATE, "relevance": Concern.MODERATE},
+    Certainty.VERY_LOW: _NONE | {"adequacy": Concern.SERIOUS, "relevance": Concern.MODERATE},
+}
 
 
 class CorpusRefused(Exception):
@@ -513,26 +523,31 @@ class _Builder:
 
     def findings(self, study: Study) -> list[Finding]:
         write, rng = self.write, self.write.rng
-        return [
-            Finding(
-                study=study,
-                position=position,
-                statement=write.sentence(10, 24),
-                confidence=write.weighted(
-                    {
-                        Certainty.HIGH: 15,
-                        Certainty.MODERATE: 40,
-                        Certainty.LOW: 35,
-                        Certainty.VERY_LOW: 10,
-                    }
-                ),
-                confidence_explanation=write.sentence(),
-                kirkpatrick_level=(
-                    write.weighted(KIRKPATRICK_WEIGHTS) if rng.random() < 0.6 else ""
-                ),
+        rows = []
+        for position in range(1, rng.randint(1, 5) + 1):
+            confidence = write.weighted(
+                {
+                    Certainty.HIGH: 15,
+                    Certainty.MODERATE: 40,
+                    Certainty.LOW: 35,
+                    Certainty.VERY_LOW: 10,
+                }
             )
-            for position in range(1, rng.randint(1, 5) + 1)
-        ]
+            level = write.weighted(KIRKPATRICK_WEIGHTS) if rng.random() < 0.6 else ""
+            rows.append(
+                Finding(
+                    study=study,
+                    position=position,
+                    statement=write.sentence(10, 24),
+                    # GRADE-CERQual components that give `confidence` (resources.certainty)
+                    **CERQUAL_COMPONENTS[confidence],
+                    confidence=confidence,
+                    confidence_explanation=write.sentence(),
+                    reports_change=bool(level),
+                    kirkpatrick_level=level,
+                )
+            )
+        return rows
 
     def cited(self, index: int) -> set[int]:
         """Earlier studies this one cites: some classics many cite, the rest at random."""
@@ -624,6 +639,11 @@ class _Builder:
                     InterventionStudy(
                         intervention=intervention,
                         study_id=study,
+                        link_type=(
+                            LinkType.EVALUATED
+                            if measured
+                            else rng.choice([LinkType.EXPLORED, LinkType.DESCRIBED])
+                        ),
                         what_it_found=write.sentence(8, 16),
                         direction=(
                             write.weighted(
@@ -642,6 +662,13 @@ class _Builder:
             topics += [(intervention.pk, topic) for topic in self.some_topics()]
             self.progress.advance(1)
         self.bulk("intervention links", links)
+        # each study's outcomes measured the first practice it evaluated: one statement
+        evaluated = InterventionStudy.objects.filter(
+            study_id=models.OuterRef("study_id"), link_type=LinkType.EVALUATED
+        )
+        Outcome.objects.filter(study__slug__startswith=SLUG_PREFIX).update(
+            intervention_id=models.Subquery(evaluated.order_by("pk").values("intervention_id")[:1])
+        )
         self.bulk("intervention topics", _through_rows(Intervention, "topics", topics))
         sources = ((i.pk, self.source.pk) for i in interventions)
         _bulk(_through_rows(Intervention, "sources", sources))

@@ -47,6 +47,7 @@ from resources.models import (
     Finding,
     Intervention,
     KirkpatrickLevel,
+    LinkType,
     Outcome,
     Study,
 )
@@ -140,7 +141,7 @@ def count_gaps(interventions: QuerySet, count: int) -> int:
 
 # Counting and storing the cells -----------------------------------------------------------
 
-INTERVENTION = "study__intervention_links__intervention_id"
+LINKED = "study__intervention_links__intervention_id"
 
 # the best confidence is the lowest rank; findings without a confidence rank after all
 CONFIDENCE_RANK = Case(
@@ -150,38 +151,49 @@ CONFIDENCE_RANK = Case(
 )
 
 
-def _linked(queryset, intervention_ids):
-    """Rows of published studies, once per intervention the study is linked to (all
-    interventions, or those in `intervention_ids`).
+def _published(queryset, column, intervention_ids, **same_join):
+    """Rows of published studies whose `column` names an intervention (any, or one of
+    `intervention_ids`).
 
     The study is checked with EXISTS, not `study__in`: with two IN lists SQLite probed the
     link table's (intervention, study) index for every pair of ids, 90 million probes at
     100,000 studies.
     """
     queryset = queryset.filter(Exists(Study.objects.published().filter(pk=OuterRef("study_id"))))
+    # one filter() call, so that `same_join` (the link's type) is the same link's
     if intervention_ids is None:
-        return queryset.filter(**{f"{INTERVENTION}__isnull": False})
-    return queryset.filter(**{f"{INTERVENTION}__in": intervention_ids})
+        return queryset.filter(**{f"{column}__isnull": False}, **same_join)
+    return queryset.filter(**{f"{column}__in": intervention_ids}, **same_join)
 
 
 def outcome_counts(intervention_ids=None):
-    """(intervention id, level, studies with an outcome at that level)."""
+    """(intervention id, level, studies with an outcome of it at that level): outcomes
+    count only for the practice they name, which their study evaluated; an unnamed
+    intervention's outcomes count for none."""
     return (
-        _linked(Outcome.objects.all(), intervention_ids)
-        .values_list(INTERVENTION, "kirkpatrick_level")
+        _published(Outcome.objects.all(), "intervention_id", intervention_ids)
+        .values_list("intervention_id", "kirkpatrick_level")
         .annotate(studies=Count("study_id", distinct=True))
         .order_by()
     )
 
 
 def finding_counts(intervention_ids=None):
-    """(intervention id, level, studies with findings but no outcome there, best rank)."""
+    """(intervention id, level, studies with findings but no outcome there, best rank).
+
+    A finding has a level only where it reports a change after an intervention; it counts
+    for the practices its study evaluated.
+    """
     outcome_at_level = Outcome.objects.filter(
-        study_id=OuterRef("study_id"), kirkpatrick_level=OuterRef("kirkpatrick_level")
+        study_id=OuterRef("study_id"),
+        kirkpatrick_level=OuterRef("kirkpatrick_level"),
+        intervention_id=OuterRef(LINKED),
     )
+    evaluated = {"study__intervention_links__link_type": LinkType.EVALUATED}
+    findings = Finding.objects.exclude(kirkpatrick_level="")
     return (
-        _linked(Finding.objects.exclude(kirkpatrick_level=""), intervention_ids)
-        .values_list(INTERVENTION, "kirkpatrick_level")
+        _published(findings, LINKED, intervention_ids, **evaluated)
+        .values_list(LINKED, "kirkpatrick_level")
         .annotate(
             studies=Count("study_id", distinct=True, filter=~Q(Exists(outcome_at_level))),
             best=Min(CONFIDENCE_RANK),

@@ -17,8 +17,11 @@ from resources import tallies
 from resources.doi import DOI_PATTERN, normalise_doi
 from resources.importers.plan import match_key
 from resources.models import (
+    Finding,
     Intervention,
     InterventionStudy,
+    LinkType,
+    Outcome,
     PublishedTotal,
     Recommendation,
     RecommendationEvidence,
@@ -40,6 +43,11 @@ KINDS = {
     "topic_out_of_step": "Topics whose stored count of studies is out of date",
     "total_out_of_step": "The library's stored count of studies is out of date",
     "recommendation_without_evidence": "Recommendations without evidence",
+    "level_without_intervention": (
+        "Kirkpatrick levels on findings that report no change after an educational intervention"
+    ),
+    "outcome_not_evaluated": "Outcomes credited to a practice their study did not evaluate",
+    "direction_not_evaluated": "Directions of effect on links that are not evaluations",
     "malformed_doi": "Malformed DOIs",
     "duplicate_doi": "Duplicate DOIs",
     "possible_duplicate_study": "Possible duplicate studies",
@@ -75,6 +83,7 @@ def find_problems() -> list[Problem]:
         *_topic_problems(),
         *_total_problems(),
         *_recommendation_problems(),
+        *_attribution_problems(),
         *_reference_problems(),
     ]
     order = list(KINDS)
@@ -177,6 +186,53 @@ def _recommendation_problems():
                 recommendation,
                 "no published study is linked as its evidence",
             )
+
+
+def _attribution_problems():
+    """Evidence credited where the model's rules do not allow it: a Kirkpatrick level on a
+    finding that reports no change after an intervention its study evaluated, an outcome
+    credited to a practice its study did not evaluate, a direction of effect on a link that
+    is not an evaluation. The models refuse each; this catches what bypassed them."""
+    evaluated = InterventionStudy.objects.filter(link_type=LinkType.EVALUATED)
+    evaluating = set(evaluated.values_list("study_id", flat=True)) | set(
+        Outcome.objects.values_list("study_id", flat=True)
+    )
+    for finding in Finding.objects.exclude(kirkpatrick_level="").select_related("study"):
+        if not finding.reports_change or finding.study_id not in evaluating:
+            yield Problem(
+                _severity(finding.study),
+                "level_without_intervention",
+                finding.study,
+                f"finding {finding.position} carries Kirkpatrick level "
+                f"{finding.kirkpatrick_level}, but "
+                + (
+                    "it reports no change after an educational intervention"
+                    if not finding.reports_change
+                    else "its study evaluated no educational intervention"
+                ),
+            )
+    pairs = set(evaluated.values_list("study_id", "intervention_id"))
+    credited = Outcome.objects.filter(intervention__isnull=False).select_related(
+        "study", "intervention"
+    )
+    for outcome in credited:
+        if (outcome.study_id, outcome.intervention_id) not in pairs:
+            yield Problem(
+                _severity(outcome.study),
+                "outcome_not_evaluated",
+                outcome.study,
+                f"outcome {outcome.position} (“{outcome.measure}”) is credited to "
+                f"“{outcome.intervention}”, which the study is not linked to as evaluated",
+            )
+    directed = InterventionStudy.objects.exclude(direction="").exclude(link_type=LinkType.EVALUATED)
+    for link in directed.select_related("study", "intervention"):
+        yield Problem(
+            _severity(link.intervention, link.study),
+            "direction_not_evaluated",
+            link.intervention,
+            f"its link to “{link.study}” has the direction “{link.get_direction_display()}”, "
+            f"but the study {link.get_link_type_display().lower()} it, not evaluated it",
+        )
 
 
 def _reference_problems():

@@ -23,6 +23,7 @@ from resources.models import (
     EvidenceRating,
     Intervention,
     InterventionStudy,
+    LinkType,
     RiskOfBias,
     StudyDesign,
 )
@@ -106,14 +107,15 @@ def rate(links: Iterable[InterventionStudy]) -> RatingResult:
         for link in links
         if link.study.status == EditorialStatus.PUBLISHED
         and link.study.appraisal_status == AppraisalStatus.APPRAISED
+        and link.link_type != LinkType.DESCRIBED
     ]
     reasons = []
     waiting = len(links) - len(counted)
     if waiting:
         verb = "does" if waiting == 1 else "do"
         reasons.append(
-            f"{_plural(waiting, 'linked study', 'linked studies')} not yet appraised "
-            f"(or not published) {verb} not count."
+            f"{_plural(waiting, 'linked study', 'linked studies')} only describing it, "
+            f"not yet appraised or not published {verb} not count."
         )
     if not counted:
         reasons.append("No appraised study of this intervention has been published yet.")
@@ -200,5 +202,9 @@ def refresh_rating(intervention: Intervention) -> RatingResult:
 
 
 def refresh_all_ratings() -> None:
+    """Every finding's confidence, then every intervention's rating: after a load."""
+    from resources.certainty import refresh_confidences
+
+    refresh_confidences()
     for intervention in Intervention.objects.all():
         refresh_rating(intervention)

@@ -27,6 +27,7 @@ UNCOMPARED_FIELDS = {
     "published_studies",
     "version",  # kept by resources.versions, not by the fixtures
     "version_changed_at",
+    "confidence",  # a finding's, derived from its GRADE-CERQual components
 }
 
 

@@ -10,6 +10,7 @@ from resources.models import (
     AppraisalTool,
     Audience,
     Certainty,
+    Concern,
     Direction,
     EditorialStatus,
     EvidenceRelation,
@@ -18,6 +19,7 @@ from resources.models import (
     InterventionStudy,
     InterventionType,
     KirkpatrickLevel,
+    LinkType,
     Outcome,
     Recommendation,
     RecommendationEvidence,
@@ -84,8 +86,18 @@ class StudyAuthorFactory(factory.django.DjangoModelFactory):
         model = StudyAuthor
 
 
+def _evaluated_practice(outcome):
+    """The practice the outcome's study evaluated, where there is exactly one."""
+    links = outcome.study.intervention_links.filter(link_type=LinkType.EVALUATED)
+    return links[0].intervention if len(links) == 1 else None
+
+
 class OutcomeFactory(factory.django.DjangoModelFactory):
+    """An outcome of the practice its study evaluated (None when it evaluated none, or
+    several: then pass `intervention`)."""
+
     study = factory.SubFactory(StudyFactory)
+    intervention = factory.LazyAttribute(_evaluated_practice)
     position = factory.Sequence(lambda n: n + 1)
     measure = "Increased cultural competence"
     kirkpatrick_level = KirkpatrickLevel.ATTITUDES
@@ -98,14 +110,41 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
         model = Outcome
 
 
+# GRADE-CERQual components that give each overall confidence (resources.certainty)
+COMPONENTS_FOR = {
+    Certainty.HIGH: {},
+    Certainty.MODERATE: {"adequacy": Concern.MODERATE},
+    Certainty.LOW: {"methodological_limitations": Concern.MODERATE, "adequacy": Concern.MODERATE},
+    Certainty.VERY_LOW: {
+        "methodological_limitations": Concern.SERIOUS,
+        "adequacy": Concern.SERIOUS,
+    },
+}
+
+
 class FindingFactory(factory.django.DjangoModelFactory):
+    """A finding; `confidence=...` sets the four components that give that confidence."""
+
     study = factory.SubFactory(StudyFactory)
     position = factory.Sequence(lambda n: n + 1)
     statement = "Learners drew a shared identity from a collective they chose themselves."
-    confidence = Certainty.MODERATE
+    reports_change = factory.LazyAttribute(lambda finding: bool(finding.kirkpatrick_level))
+    kirkpatrick_level = ""
 
     class Meta:
         model = Finding
+
+    @classmethod
+    def _create(cls, model_class, *args, confidence=Certainty.MODERATE, **kwargs):
+        if confidence:
+            components = dict.fromkeys(
+                ("methodological_limitations", "coherence", "adequacy", "relevance"),
+                Concern.NONE,
+            )
+            components.update(COMPONENTS_FOR[Certainty(confidence)])
+            for name, concern in components.items():
+                kwargs.setdefault(name, concern)
+        return super()._create(model_class, *args, **kwargs)
 
 
 class StudyReferenceFactory(factory.django.DjangoModelFactory):
@@ -129,6 +168,7 @@ class InterventionFactory(PublishedFactory):
 class InterventionStudyFactory(factory.django.DjangoModelFactory):
     intervention = factory.SubFactory(InterventionFactory)
     study = factory.SubFactory(StudyFactory, appraised=True)
+    link_type = LinkType.EVALUATED
     what_it_found = "Staff became more aware of the barriers students face."
     direction = Direction.IMPROVED
 

@@ -107,14 +107,29 @@ def test_unpublished_studies_and_interventions_are_left_off_the_map():
     assert cell(built, "mentoring", "1").is_gap
 
 
-def test_a_study_linked_to_two_interventions_counts_for_each():
+def test_a_study_that_evaluated_two_interventions_counts_for_each_its_own_outcomes():
     study = StudyFactory()
-    OutcomeFactory(study=study, kirkpatrick_level="4a")
-    InterventionStudyFactory(intervention__slug="one", study=study)
-    InterventionStudyFactory(intervention__slug="two", study=study)
+    one = InterventionStudyFactory(intervention__slug="one", study=study).intervention
+    two = InterventionStudyFactory(intervention__slug="two", study=study).intervention
+    OutcomeFactory(study=study, intervention=one, kirkpatrick_level="4a")
+    OutcomeFactory(study=study, intervention=two, kirkpatrick_level="3")
     built = counted()
-    assert cell(built, "one", "4a").count == 1
-    assert cell(built, "two", "4a").count == 1
+    assert (cell(built, "one", "4a").count, cell(built, "one", "3").count) == (1, 0)
+    assert (cell(built, "two", "4a").count, cell(built, "two", "3").count) == (0, 1)
+
+
+def test_an_unnamed_interventions_outcomes_count_for_no_practice():
+    """Shahzad et al.'s case: outcomes of an intervention the study never names."""
+    link = InterventionStudyFactory(intervention__slug="one", link_type="explored", direction="")
+    OutcomeFactory(study=link.study, intervention=None, kirkpatrick_level="3")
+    assert cell(counted(), "one", "3").is_gap
+
+
+def test_a_described_practice_shows_gaps_whatever_its_study_measured():
+    link = InterventionStudyFactory(intervention__slug="one", link_type="described", direction="")
+    OutcomeFactory(study=link.study, kirkpatrick_level="2a")
+    FindingFactory(study=link.study, kirkpatrick_level="2a")
+    assert cell(counted(), "one", "2a").is_gap
 
 
 def test_refreshing_some_interventions_recounts_theirs_and_leaves_the_others():
@@ -127,19 +142,16 @@ def test_refreshing_some_interventions_recounts_theirs_and_leaves_the_others():
     assert stored() == {("one", "1", 1, "")}
 
 
-def test_the_migration_counts_the_cells_as_the_refresh_does():
-    for level, confidence in [("1", ""), ("2a", Certainty.LOW), ("2a", Certainty.HIGH)]:
-        link = InterventionStudyFactory()
-        OutcomeFactory(study=link.study, kirkpatrick_level="1")
-        FindingFactory(study=link.study, kirkpatrick_level=level, confidence=confidence)
-        InterventionStudyFactory(intervention=link.intervention, study__status="draft")
-        InterventionStudyFactory(study=link.study)
+def test_the_typed_links_migration_leaves_no_cell_the_new_rules_would_not_count():
+    """After migration 0022 no outcome names a practice and no finding has a level, so the
+    refresh counts nothing; the migration's recount must agree."""
+    link = InterventionStudyFactory(intervention__slug="mentoring")
+    OutcomeFactory(study=link.study, intervention=None, kirkpatrick_level="1")
+    EvidenceMapCell.objects.create(intervention=link.intervention, kirkpatrick_level="1", studies=1)
+    migration = importlib.import_module("resources.migrations.0022_typed_links_cerqual_holdings")
+    migration.type_existing_links_and_clear_levels(apps, None)
     evidence_map.refresh_all_cells()
-    refreshed = stored()
-    EvidenceMapCell.objects.all().delete()
-    migration = importlib.import_module("resources.migrations.0009_evidence_map_cells")
-    migration.count_cells(apps, SimpleNamespace(connection=SimpleNamespace(alias="default")))
-    assert stored() == refreshed
+    assert stored() == set()
 
 
 # The page ------------------------------------------------------------------------------
@@ -272,13 +284,14 @@ def test_changing_a_finding_in_the_study_admin_moves_it_on_the_map(curator_clien
 def test_linking_a_study_in_the_intervention_admin_counts_it_on_the_map(curator_client):
     link = InterventionStudyFactory(intervention__slug="mentoring")
     study = StudyFactory()
-    OutcomeFactory(study=study, kirkpatrick_level="4a")
+    OutcomeFactory(study=study, intervention=link.intervention, kirkpatrick_level="4a")
     url = admin_url(Intervention, "change", link.intervention.pk)
     form = form_data(curator_client.get(url))
     form |= {
         "study_links-TOTAL_FORMS": "2",
         "study_links-1-intervention": str(link.intervention.pk),
         "study_links-1-study": str(study.pk),
+        "study_links-1-link_type": "evaluated",
         "study_links-1-what_it_found": "Staff changed their practice.",
     }
     assert curator_client.post(url, form).status_code == 302
@@ -301,18 +314,25 @@ def test_replacing_a_studys_outcomes_through_the_api_recounts_its_cells(curator)
     _, key = ApiToken.issue(curator, "import script", read_only=False)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    outcome = {"measure": "Reporting", "kirkpatrick_level": "3", "direction": "improved"}
+    outcome = {
+        "measure": "Reporting",
+        "kirkpatrick_level": "3",
+        "intervention": "mentoring",
+        "direction": "improved",
+    }
     response = api.patch("/api/v1/studies/wyatt/", {"outcomes": [outcome]}, format="json")
     assert response.status_code == 200, response.json()
     assert (studies_in("mentoring", "1"), studies_in("mentoring", "3")) == (0, 1)
 
 
-def test_loading_the_seed_counts_the_map():
+def test_loading_the_seed_counts_the_map_and_credits_no_unnamed_intervention():
     load_seed()
     loaded = stored()
-    assert loaded
     evidence_map.refresh_all_cells()
     assert stored() == loaded
+    # Shahzad et al.'s outcomes belong to an intervention the paper never names
+    described = {"dei-committees", "curriculum-advocacy", "community-outreach-and-engagement"}
+    assert not {slug for slug, *_ in loaded} & {*described, "student-led-anti-racism-programmes"}
 
 
 def test_generating_a_corpus_counts_the_map():

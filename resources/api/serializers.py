@@ -290,6 +290,15 @@ class AuthorSerializer(ModelSerializer):
 
 
 class OutcomeSerializer(ModelSerializer):
+    intervention = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Intervention.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Slug of the practice this outcome measured, which its study evaluated; "
+        "null where the study does not name or describe its intervention.",
+    )
+
     class Meta:
         model = Outcome
         list_serializer_class = PrefetchedRowsSerializer
@@ -298,6 +307,7 @@ class OutcomeSerializer(ModelSerializer):
             "position",
             "measure",
             "kirkpatrick_level",
+            "intervention",
             "intervention_label",
             "intervention_value",
             "intervention_n",
@@ -321,10 +331,20 @@ class FindingSerializer(ModelSerializer):
         fields = [
             "position",
             "statement",
+            "methodological_limitations",
+            "methodological_limitations_explanation",
+            "coherence",
+            "coherence_explanation",
+            "adequacy",
+            "adequacy_explanation",
+            "relevance",
+            "relevance_explanation",
             "confidence",
             "confidence_explanation",
+            "reports_change",
             "kirkpatrick_level",
         ]
+        read_only_fields = ["confidence"]
 
 
 class StudySummarySerializer(ModelSerializer):
@@ -358,7 +378,7 @@ class StudyInterventionLinkSerializer(ModelSerializer):
 
     class Meta:
         model = InterventionStudy
-        fields = ["intervention", "what_it_found", "direction"]
+        fields = ["intervention", "link_type", "what_it_found", "direction"]
 
 
 class StudyRecommendationSerializer(ModelSerializer):
@@ -462,6 +482,7 @@ class StudySerializer(ModelRulesSerializer):
             "doi_url",
             "source_url",
             "abstract",
+            "holdings",
             "design",
             "methods_summary",
             "setting",
@@ -536,7 +557,7 @@ class InterventionStudyLinkSerializer(ModelSerializer):
 
     class Meta:
         model = InterventionStudy
-        fields = ["study", "what_it_found", "direction"]
+        fields = ["study", "link_type", "what_it_found", "direction"]
 
 
 class DesignCountSerializer(serializers.Serializer):

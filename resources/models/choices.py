@@ -53,6 +53,15 @@ class Certainty(models.TextChoices):
     VERY_LOW = "very_low", "Very low"
 
 
+class Concern(models.TextChoices):
+    """A GRADE-CERQual component judgement: how much concern it raises, least first."""
+
+    NONE = "none", "No or very minor concerns"
+    MINOR = "minor", "Minor concerns"
+    MODERATE = "moderate", "Moderate concerns"
+    SERIOUS = "serious", "Serious concerns"
+
+
 class Direction(models.TextChoices):
     IMPROVED = "improved", "Improved"
     NO_DIFFERENCE = "no_difference", "No difference"
@@ -63,6 +72,19 @@ class Direction(models.TextChoices):
 class AppraisalStatus(models.TextChoices):
     NOT_APPRAISED = "not_appraised", "Not yet appraised"
     APPRAISED = "appraised", "Appraised"
+
+
+class Holdings(models.TextChoices):
+    """What the library holds of a work: an appraisal can rest only on what it holds."""
+
+    FULL_TEXT = "full_text", "Full text"
+    ABSTRACT = "abstract", "Abstract"
+    PARTIAL_ABSTRACT = "partial_abstract", "Title and part of the abstract"
+    TITLE_ONLY = "title_only", "Title only (a reference)"
+
+    @property
+    def enough_to_appraise(self) -> bool:
+        return self in {Holdings.FULL_TEXT, Holdings.ABSTRACT}
 
 
 class AppraisalTool(models.TextChoices):
@@ -107,6 +129,23 @@ class InterventionType(models.TextChoices):
     COMMUNITY = "community", "Community engagement"
     GOVERNANCE = "governance", "Institutional governance"
     PEER_NETWORK = "peer_network", "Peer network"
+
+
+class LinkType(models.TextChoices):
+    """What a study did with a practice; only an evaluation bears on "does it work?"."""
+
+    EVALUATED = "evaluated", "Evaluated"
+    EXPLORED = "explored", "Explored"
+    DESCRIBED = "described", "Described"
+
+    @property
+    def meaning(self) -> str:
+        return {
+            LinkType.EVALUATED: "measured outcomes of the practice as delivered",
+            LinkType.EXPLORED: "studied people's experience of the practice, qualitatively",
+            LinkType.DESCRIBED: "describes, proposes or discusses the practice without "
+            "evaluating it",
+        }[self]
 
 
 class EvidenceRelation(models.TextChoices):

@@ -6,7 +6,7 @@ from django.db.models import Case, F, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 from .base import Publishable, PublishableQuerySet, SlugManager, published_through, slug_url
-from .choices import Direction, EvidenceRating, InterventionType, Setting
+from .choices import Direction, EvidenceRating, InterventionType, LinkType, Setting
 
 
 class InterventionQuerySet(PublishableQuerySet):
@@ -222,6 +222,7 @@ class Intervention(Publishable):
             .only(
                 "intervention_id",
                 "study_id",
+                "link_type",
                 "what_it_found",
                 "direction",
                 *(f"study__{field}" for field in study),
@@ -260,7 +261,9 @@ class InterventionStudyManager(models.Manager):
 
 
 class InterventionStudy(models.Model):
-    """What one study found about one intervention."""
+    """What one study did with one practice (evaluated, explored or described it), and what
+    it found about it. Only an evaluated link bears on whether the practice works, and only
+    an evaluated link carries a direction of effect."""
 
     intervention = models.ForeignKey(
         Intervention, on_delete=models.CASCADE, related_name="study_links"
@@ -268,12 +271,23 @@ class InterventionStudy(models.Model):
     study = models.ForeignKey(
         "resources.Study", on_delete=models.CASCADE, related_name="intervention_links"
     )
+    link_type = models.CharField(
+        "what the study did with it",
+        max_length=10,
+        choices=LinkType.choices,
+        default=LinkType.DESCRIBED,
+        db_index=True,
+        help_text="Evaluated: measured outcomes of this practice as delivered. Explored: "
+        "studied people's experience of it, qualitatively. Described: describes, proposes or "
+        "discusses it without evaluating it.",
+    )
     what_it_found = models.TextField(help_text="What this study found about this intervention.")
     direction = models.CharField(
         max_length=15,
         choices=Direction.choices,
         blank=True,
-        help_text="Leave empty where the study describes the practice without measuring it.",
+        help_text="Only for an evaluated link: the direction of the effect its outcomes "
+        "report. Leave empty otherwise.",
     )
 
     objects = InterventionStudyManager()
@@ -287,7 +301,14 @@ class InterventionStudy(models.Model):
                 fields=["intervention", "study"],
                 name="intervention_study_unique",
                 violation_error_message="This study is already linked to the intervention.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(direction="") | Q(link_type=LinkType.EVALUATED),
+                name="intervention_study_direction_only_if_evaluated",
+                violation_error_message=(
+                    "Only a study that evaluated the practice has a direction of effect."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -297,3 +318,17 @@ class InterventionStudy(models.Model):
         return (self.intervention.slug, self.study.slug)
 
     natural_key.dependencies = ["resources.intervention", "resources.study"]
+
+    def clean(self):
+        super().clean()
+        if self.direction and self.link_type != LinkType.EVALUATED:
+            raise ValidationError(
+                {
+                    "direction": "Only a study that evaluated the practice has a direction of "
+                    "effect; a study that explored or described it has none."
+                }
+            )
+
+    @property
+    def is_evaluation(self) -> bool:
+        return self.link_type == LinkType.EVALUATED

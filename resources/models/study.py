@@ -15,9 +15,12 @@ from .choices import (
     AppraisalStatus,
     AppraisalTool,
     Certainty,
+    Concern,
     Direction,
+    Holdings,
     KirkpatrickLevel,
     LearnerLevel,
+    LinkType,
     RiskOfBias,
     StudyDesign,
 )
@@ -51,7 +54,14 @@ def links_to_published_interventions():
     return (
         InterventionStudy.objects.filter(published_through("intervention"))
         .select_related("intervention")
-        .only("study", "what_it_found", "direction", "intervention__slug", "intervention__name")
+        .only(
+            "study",
+            "link_type",
+            "what_it_found",
+            "direction",
+            "intervention__slug",
+            "intervention__name",
+        )
         .order_by("intervention__name")
     )
 
@@ -174,7 +184,14 @@ class StudyQuerySet(PublishableQuerySet):
         the time a page of 25 took.
         """
         return self.for_list().prefetch_related(
-            models.Prefetch("outcomes", to_attr="outcome_list"),
+            models.Prefetch(
+                "outcomes",
+                # the slug of the practice an outcome measured
+                queryset=Outcome.objects.select_related("intervention").only(
+                    *(f.name for f in Outcome._meta.concrete_fields), "intervention__slug"
+                ),
+                to_attr="outcome_list",
+            ),
             models.Prefetch("findings", to_attr="finding_list"),
             models.Prefetch(
                 "intervention_links",
@@ -251,6 +268,14 @@ class Study(Publishable):
     )
     url = models.URLField("URL", max_length=500, blank=True)
     abstract = models.TextField(blank=True)
+    holdings = models.CharField(
+        "what the library holds",
+        max_length=20,
+        choices=Holdings.choices,
+        blank=True,
+        help_text="Full text, abstract, part of the abstract, or title only. A study can be "
+        "appraised only from its full text or abstract.",
+    )
 
     design = models.CharField(max_length=30, choices=StudyDesign.choices, blank=True)
     methods_summary = models.TextField(blank=True)
@@ -323,6 +348,15 @@ class Study(Publishable):
                 ),
             ),
             models.CheckConstraint(
+                condition=~models.Q(appraisal_status=AppraisalStatus.APPRAISED)
+                | ~models.Q(holdings__in=[Holdings.PARTIAL_ABSTRACT, Holdings.TITLE_ONLY]),
+                name="study_appraised_from_enough",
+                violation_error_message=(
+                    "A study is appraised only from its full text or abstract, not from a "
+                    "title or part of an abstract."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=models.Q(appraisal_score__isnull=True) | models.Q(appraisal_score__gte=0),
                 name="study_appraisal_score_non_negative",
                 violation_error_message="An appraisal score cannot be negative.",
@@ -352,6 +386,12 @@ class Study(Publishable):
             for field in ("design", "appraisal_tool", "risk_of_bias"):
                 if not getattr(self, field):
                     errors[field] = "An appraised study needs this; or mark it not yet appraised."
+            if self.holdings and not Holdings(self.holdings).enough_to_appraise:
+                errors["appraisal_status"] = (
+                    f"The library holds “{self.get_holdings_display().lower()}” of this work, "
+                    "which is not enough to appraise: keep it a catalogue entry (not yet "
+                    "appraised) until the abstract or full text is held."
+                )
         if (
             self.appraisal_score is not None
             and self.appraisal_score_max is not None
@@ -415,6 +455,14 @@ class Study(Publishable):
     @property
     def is_qualitative(self) -> bool:
         return bool(self.design) and StudyDesign(self.design).is_qualitative
+
+    @property
+    def evaluated_an_intervention(self) -> bool:
+        """Whether it measured outcomes of an educational intervention, named or not."""
+        return (
+            self.outcomes.exists()
+            or self.intervention_links.filter(link_type=LinkType.EVALUATED).exists()
+        )
 
 
 class StudyChildManager(models.Manager):
@@ -519,6 +567,17 @@ class Outcome(models.Model):
     kirkpatrick_level = models.CharField(
         max_length=2, choices=KirkpatrickLevel.choices, db_index=True
     )
+    intervention = models.ForeignKey(
+        "resources.Intervention",
+        verbose_name="practice measured",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        help_text="The practice this outcome measured; the study must have evaluated it (an "
+        "evaluated link). Leave empty where the study does not name or describe its "
+        "intervention: the outcome is then credited to no practice.",
+    )
     intervention_label = models.CharField(max_length=100, default="Intervention")
     intervention_value = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True)
     intervention_n = models.PositiveIntegerField(null=True, blank=True)
@@ -571,6 +630,22 @@ class Outcome(models.Model):
     def __str__(self):
         return self.measure
 
+    def clean(self):
+        super().clean()
+        if self.intervention_id and self.study_id:
+            evaluated = InterventionStudy.objects.filter(
+                study_id=self.study_id,
+                intervention_id=self.intervention_id,
+                link_type=LinkType.EVALUATED,
+            )
+            if not evaluated.exists():
+                raise ValidationError(
+                    {
+                        "intervention": "An outcome can name only a practice its study "
+                        "evaluated: link the study to it as “evaluated” first."
+                    }
+                )
+
     def natural_key(self):
         return (*self.study.natural_key(), self.position)
 
@@ -583,18 +658,64 @@ class Outcome(models.Model):
         return f"p {self.p_value_qualifier or '='} {self.p_value.normalize():f}"
 
 
+def _concern(verbose_name: str, question: str):
+    return models.CharField(
+        verbose_name, max_length=10, choices=Concern.choices, blank=True, help_text=question
+    )
+
+
 class Finding(models.Model):
-    """A qualitative finding (a theme), in the library's words, with CERQual confidence."""
+    """A qualitative finding (a theme), in the library's words, with its GRADE-CERQual
+    assessment: four component judgements, each explained, from which
+    `resources.certainty.cerqual` derives the overall confidence (stored on save)."""
 
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="findings")
     position = models.PositiveSmallIntegerField(default=1)
     statement = models.TextField()
-    confidence = models.CharField(
-        "CERQual confidence", max_length=10, choices=Certainty.choices, blank=True
+    methodological_limitations = _concern(
+        "methodological limitations",
+        "Concerns about the design or conduct of the studies behind the finding.",
     )
-    confidence_explanation = models.TextField(blank=True)
+    methodological_limitations_explanation = models.TextField(blank=True)
+    coherence = _concern(
+        "coherence",
+        "How well the finding is grounded in the data, and fits across studies and cases.",
+    )
+    coherence_explanation = models.TextField(blank=True)
+    adequacy = _concern(
+        "adequacy of data",
+        "How rich and how plentiful the data behind the finding are.",
+    )
+    adequacy_explanation = models.TextField(blank=True)
+    relevance = _concern(
+        "relevance",
+        "How well the contexts of the data fit the practice and people the finding speaks to.",
+    )
+    relevance_explanation = models.TextField(blank=True)
+    confidence = models.CharField(
+        "CERQual confidence",
+        max_length=10,
+        choices=Certainty.choices,
+        blank=True,
+        editable=False,
+        help_text="Derived from the four components; empty until all four are judged.",
+    )
+    confidence_explanation = models.TextField(
+        blank=True,
+        help_text="The overall explanation shown in the Summary of Qualitative Findings.",
+    )
+    reports_change = models.BooleanField(
+        "reports a change after an educational intervention",
+        default=False,
+        help_text="Only such a finding carries a Kirkpatrick level.",
+    )
     kirkpatrick_level = models.CharField(
-        max_length=2, choices=KirkpatrickLevel.choices, blank=True, db_index=True
+        max_length=2,
+        choices=KirkpatrickLevel.choices,
+        blank=True,
+        db_index=True,
+        help_text="Only for a finding that reports a change after an educational intervention "
+        "its study evaluated: a level is a type of outcome, not a grade of quality.",
     )
 
     objects = StudyChildManager()
@@ -615,15 +736,57 @@ class Finding(models.Model):
                 name="finding_kirkpatrick_level_valid",
                 violation_error_message="Choose a Kirkpatrick level from the BEME list.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(kirkpatrick_level="") | models.Q(reports_change=True),
+                name="finding_level_only_for_change",
+                violation_error_message=(
+                    "A finding carries a Kirkpatrick level only where it reports a change "
+                    "after an educational intervention."
+                ),
+            ),
         ]
 
     def __str__(self):
         return self.statement[:80]
 
+    def save(self, *args, **kwargs):
+        from resources.certainty import cerqual
+
+        self.confidence = cerqual(self).confidence or ""
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "confidence"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.kirkpatrick_level and not self.reports_change:
+            raise ValidationError(
+                {
+                    "kirkpatrick_level": "A Kirkpatrick level classifies an outcome of an "
+                    "educational intervention: give one only to a finding that reports a "
+                    "change after an intervention (and tick that box)."
+                }
+            )
+        if self.reports_change and self.study_id and not self.study.evaluated_an_intervention:
+            raise ValidationError(
+                {
+                    "reports_change": "Its study evaluated no educational intervention (no "
+                    "evaluated link and no measured outcome), so no finding of it can "
+                    "report a change after one."
+                }
+            )
+
     def natural_key(self):
         return (*self.study.natural_key(), self.position)
 
     natural_key.dependencies = ["resources.study"]
+
+    @property
+    def assessment(self):
+        """The GRADE-CERQual assessment: components, confidence and the reasons for it."""
+        from resources.certainty import cerqual
+
+        return cerqual(self)
 
 
 class StudyReferenceManager(models.Manager):
