@@ -4,7 +4,6 @@ The cells are counted once per change and stored; the page reads a page of them.
 """
 
 import importlib
-from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
