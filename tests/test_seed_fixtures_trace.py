@@ -20,6 +20,7 @@ from resources.models.choices import (
     AppraisalTool,
     Audience,
     Certainty,
+    Concern,
     Direction,
     EditorialStatus,
     EvidenceRelation,
@@ -27,6 +28,7 @@ from resources.models.choices import (
     InterventionType,
     KirkpatrickLevel,
     LearnerLevel,
+    LinkType,
     RecommendationStrength,
     RiskOfBias,
     Setting,
@@ -37,7 +39,14 @@ from resources.models.choices import (
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 PROVENANCED = ("study", "intervention", "recommendation", "topic")
-SET_BY_CODE = ("computed_rating", "computed_rating_reasons", "rating", "created_at", "updated_at")
+SET_BY_CODE = (
+    "computed_rating",
+    "computed_rating_reasons",
+    "rating",
+    "confidence",  # a finding's, derived from its GRADE-CERQual components
+    "created_at",
+    "updated_at",
+)
 # Text the library writes in its own voice; it must not lift sentences from the seeds.
 OWN_VOICE = {
     "study": (
@@ -49,7 +58,14 @@ OWN_VOICE = {
         "appraisal_summary",
         "risk_of_bias_notes",
     ),
-    "finding": ("statement", "confidence_explanation"),
+    "finding": (
+        "statement",
+        "confidence_explanation",
+        "methodological_limitations_explanation",
+        "coherence_explanation",
+        "adequacy_explanation",
+        "relevance_explanation",
+    ),
     "outcome": ("notes",),
     "intervention": (
         "summary",
@@ -445,14 +461,20 @@ def test_published_records_use_only_the_allowed_choices():
             "p_value_qualifier": {"=", "<", ">", ""},
         },
         "finding": {
-            "confidence": {*Certainty.values, ""},
+            "methodological_limitations": set(Concern.values),
+            "coherence": set(Concern.values),
+            "adequacy": set(Concern.values),
+            "relevance": set(Concern.values),
             "kirkpatrick_level": {*KirkpatrickLevel.values, ""},
         },
         "intervention": {
             "intervention_type": set(InterventionType.values),
             "setting": {*Setting.values, ""},
         },
-        "interventionstudy": {"direction": {*Direction.values, ""}},
+        "interventionstudy": {
+            "link_type": set(LinkType.values),
+            "direction": {*Direction.values, ""},
+        },
         "recommendation": {
             "audience": set(Audience.values),
             "strength": set(RecommendationStrength.values),
