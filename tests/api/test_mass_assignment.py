@@ -45,7 +45,8 @@ pytestmark = pytest.mark.django_db
 WRITABLE = {
     Study: {
         "slug", "title", "authors", "year", "publication_date", "journal", "volume", "issue",
-        "pages", "doi", "url", "abstract", "holdings", "design", "methods_summary", "setting", "countries",
+        "pages", "doi", "url", "abstract", "holdings", "design", "methods_summary", "setting",
+        "countries",
         "participants", "learner_levels", "sample_size", "key_findings", "limitations",
         "appraisal_status", "appraisal_tool", "appraisal_score", "appraisal_score_max",
         "appraisal_summary", "risk_of_bias", "risk_of_bias_notes", "is_open_access",
