@@ -147,7 +147,7 @@ def test_the_typed_links_migration_leaves_no_cell_the_new_rules_would_not_count(
     link = InterventionStudyFactory(intervention__slug="mentoring")
     OutcomeFactory(study=link.study, intervention=None, kirkpatrick_level="1")
     EvidenceMapCell.objects.create(intervention=link.intervention, kirkpatrick_level="1", studies=1)
-    migration = importlib.import_module("resources.migrations.0023_typed_links_cerqual_holdings")
+    migration = importlib.import_module("resources.migrations.0024_typed_links_cerqual_holdings")
     migration.type_existing_links_and_clear_levels(apps, None)
     evidence_map.refresh_all_cells()
     assert stored() == set()

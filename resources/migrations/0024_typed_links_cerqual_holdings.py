@@ -27,7 +27,7 @@ def type_existing_links_and_clear_levels(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0022_versions'),
+        ('resources', '0023_revisions'),
     ]
 
     operations = [
