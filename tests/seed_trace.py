@@ -1202,10 +1202,9 @@ KINDS = {
 }
 
 
-# Errors the `evidence` helper is correcting in its prose (issue 21, item 9), by kind,
-# record and field. The checks leave them out, and test_seed_trace.py expects each to
-# fail until it is fixed; the fix removes its line here.
-# Known errors in the fixtures, each failing its check until its fix lands (then removed).
+# Known errors that someone is correcting, by kind, record and field: the checks leave
+# them out, and test_seed_trace.py expects each to fail (a strict xfail) until its fix
+# lands, which removes its entry. Empty since the issue-21 corrections of the seed landed.
 PENDING: dict[tuple[str, str, str], str] = {}
 
 
