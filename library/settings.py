@@ -440,6 +440,8 @@ TASKS = {
         "OPTIONS": TASKS_OPTIONS,
     }
 }
+# The site's own address, for links in e-mails (alerts' confirmation, digests, unsubscribe).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # The open data package served at /data/ (resources/datapackage.py): where its files are
 # written, and the licence it is published under.
 DATA_PACKAGE_ROOT = Path(env_str("DATA_PACKAGE_ROOT") or BASE_DIR / "var" / "data-package")

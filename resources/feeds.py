@@ -350,3 +350,9 @@ def feed_url(route: str, params=(), **kwargs) -> str:
     query = urlencode(filters_of(params))
     base = reverse(route, kwargs=kwargs or None)
     return f"{base}?{query}" if query else base
+
+
+def alert_url(kind: str, params=()) -> str:
+    """The sign-up page for e-mail alerts on list `kind` under its filters."""
+    query = urlencode([("kind", kind), *filters_of(params)])
+    return f"{reverse('resources:alert-signup')}?{query}"

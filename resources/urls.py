@@ -2,6 +2,7 @@ from django.urls import path
 
 from resources import feeds
 from resources.views import (
+    alerts,
     data,
     exports,
     interventions,
@@ -41,6 +42,9 @@ urlpatterns = [
     path("topics/<slug:slug>/", topics.topic_detail, name="topic-detail"),
     path("search/", search.search, name="search"),
     path("data/", data.data_page, name="data"),
+    path("alerts/", alerts.alert_signup, name="alert-signup"),
+    path("alerts/confirm/<str:token>/", alerts.alert_confirm, name="alert-confirm"),
+    path("alerts/unsubscribe/<str:token>/", alerts.alert_unsubscribe, name="alert-unsubscribe"),
     *(
         path(
             f"{prefix}/<slug:slug>/versions/<int:number>/",

@@ -1,3 +1,4 @@
+from .alert import AlertKind, AlertPeriod, Digest, Subscription
 from .api_token import ApiToken
 from .base import Publishable, PublishableQuerySet
 from .choices import (
@@ -41,6 +42,8 @@ from .topic import Topic
 from .version import Version
 
 __all__ = [
+    "AlertKind",
+    "AlertPeriod",
     "ApiToken",
     "AppraisalStatus",
     "AppraisalTool",
@@ -48,6 +51,7 @@ __all__ = [
     "Certainty",
     "Concern",
     "Country",
+    "Digest",
     "Direction",
     "EditorialStatus",
     "EvidenceMapCell",
@@ -79,6 +83,7 @@ __all__ = [
     "StudyDesign",
     "StudyLearnerLevel",
     "StudyReference",
+    "Subscription",
     "Topic",
     "Version",
 ]

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from resources import versions
-from resources.feeds import feed_url
+from resources.feeds import alert_url, feed_url
 from resources.filters import InterventionFilterSet
 from resources.models import Intervention
 from resources.views.exports import export_links
@@ -46,6 +46,7 @@ def intervention_detail(request, slug):
         "all_studies_url": all_studies,
         "export_links": export_links([("intervention", slug)], intervention.published_studies),
         "feed_url": feed_url("resources:study-feed", [("intervention", slug)]),
+        "alert_url": alert_url("studies", [("intervention", slug)]),
         "related": related,
     }
     return render(request, "resources/intervention_detail.html", context)

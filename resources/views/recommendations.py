@@ -3,7 +3,7 @@ from itertools import groupby
 from django.shortcuts import get_object_or_404, render
 
 from resources import versions
-from resources.feeds import feed_url
+from resources.feeds import alert_url, feed_url
 from resources.filters import RecommendationFilterSet
 from resources.models import EvidenceRelation, Recommendation
 from resources.views.exports import export_links
@@ -26,7 +26,10 @@ def recommendation_list(request):
         request,
         "resources/recommendation_list.html",
         listing,
-        {"feed_url": feed_url("resources:recommendation-feed", request.GET)},
+        {
+            "feed_url": feed_url("resources:recommendation-feed", request.GET),
+            "alert_url": alert_url("recommendations", request.GET),
+        },
     )
 
 
@@ -52,5 +55,6 @@ def recommendation_detail(request, slug):
                 [("recommendation", slug)], len(recommendation.published_evidence)
             ),
             "feed_url": feed_url("resources:study-feed", [("recommendation", slug)]),
+            "alert_url": alert_url("studies", [("recommendation", slug)]),
         },
     )

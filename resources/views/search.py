@@ -2,7 +2,7 @@
 
 from django import forms
 
-from resources.feeds import feed_url
+from resources.feeds import alert_url, feed_url
 from resources.search import MAX_QUERY_LENGTH, search_all
 from resources.views.exports import export_links
 from resources.views.listing import render_list
@@ -34,4 +34,5 @@ def search(request):
     context = {"form": form, "results": results, "export_links": links}
     if results is not None:
         context["feed_url"] = feed_url("resources:search-feed", [("q", form.cleaned_data["q"])])
+        context["alert_url"] = alert_url("search", [("q", form.cleaned_data["q"])])
     return render_list(request, "resources/search.html", context)

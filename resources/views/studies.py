@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from resources import charts, citations, tallies, versions
 from resources.exports import FORMATS, MAX_EXPORT
-from resources.feeds import feed_url
+from resources.feeds import alert_url, feed_url
 from resources.filters import StudyFilterSet
 from resources.models import Study
 from resources.views.exports import attachment, export_links
@@ -42,6 +42,7 @@ def study_list(request):
         else [],
         "export_links": export_links(request.GET, listing.page.paginator.count),
         "feed_url": feed_url("resources:study-feed", request.GET),
+        "alert_url": alert_url("studies", request.GET),
         "max_export": MAX_EXPORT,
     }
     return render_filtered(request, "resources/study_list.html", listing, context)

@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from resources import versions
-from resources.feeds import feed_url
+from resources.feeds import alert_url, feed_url
 from resources.models import Intervention, Recommendation, Study, Topic
 from resources.views.exports import export_links
 
@@ -31,6 +31,7 @@ def topic_detail(request, slug):
         "studies_count": studies_count,
         "export_links": export_links([("topic", topic.slug)], studies_count),
         "feed_url": feed_url("resources:topic-feed", slug=topic.slug),
+        "alert_url": alert_url("topic", [("topic", topic.slug)]),
         "recommendations": recommendations.order_by("-published_at")[:TOPIC_SECTION_SIZE],
         "recommendations_count": recommendations.count(),
     }
