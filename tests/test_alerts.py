@@ -67,9 +67,7 @@ def send_due(clock, when, django_capture_on_commit_callbacks):
     run_worker()
 
 
-def test_signing_up_stores_nothing_until_the_signed_link_is_followed(
-    visitor, mailoutbox, topic
-):
+def test_signing_up_stores_nothing_until_the_signed_link_is_followed(visitor, mailoutbox, topic):
     page = visitor.get("/alerts/?kind=studies&topic=mentorship")
     assert page.status_code == 200
     assert "studies (topic mentorship)" in page.content.decode()
@@ -211,6 +209,7 @@ def test_lists_offer_e_mail_alerts_beside_the_feed(visitor, topic):
     StudyFactory(status=EditorialStatus.PUBLISHED).topics.add(topic)
     page = visitor.get("/studies/?topic=mentorship").content.decode()
     assert 'href="/alerts/?kind=studies&amp;topic=mentorship"' in page
-    assert 'href="/alerts/?kind=topic&amp;topic=mentorship"' in visitor.get(
-        "/topics/mentorship/"
-    ).content.decode()
+    assert (
+        'href="/alerts/?kind=topic&amp;topic=mentorship"'
+        in visitor.get("/topics/mentorship/").content.decode()
+    )

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0022_versions'),
+        ('resources', '0023_revisions'),
     ]
 
     operations = [
