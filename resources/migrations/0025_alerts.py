@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0023_revisions'),
+        ('resources', '0024_typed_links_cerqual_holdings'),
     ]
 
     operations = [
