@@ -108,15 +108,32 @@ class Table:
         return []
 
     def rows(self) -> models.QuerySet:
-        """Published records, or links whose every publishable end is published."""
+        """Published records, or rows whose every required publishable end is published.
+
+        An optional link to a record that is not published (an outcome naming a practice
+        still in draft) is left empty rather than dropping the row."""
         if issubclass(self.model, Publishable):
             records = self.model.objects.published()
         else:
             records = self.model._default_manager.all()
-            for field in self.fields:
-                if field.is_relation and issubclass(field.related_model, Publishable):
-                    records = records.filter(published_through(field.name))
-        columns = [_lookup(field) for field in self.fields]
+        columns = []
+        for field in self.fields:
+            if not (field.is_relation and issubclass(field.related_model, Publishable)):
+                columns.append(_lookup(field))
+            elif field.null:
+                name = f"public_{field.name}"
+                records = records.annotate(
+                    **{
+                        name: models.Case(
+                            models.When(published_through(field.name), then=_lookup(field)),
+                            default=None,
+                        )
+                    }
+                )
+                columns.append(name)
+            else:
+                records = records.filter(published_through(field.name))
+                columns.append(_lookup(field))
         order = [_lookup(self.model._meta.get_field(name)) for name in self.primary_key]
         return records.order_by(*order).values_list(*columns)
 
