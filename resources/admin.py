@@ -45,6 +45,7 @@ from resources.models import (
     StudyAuthor,
     StudyLearnerLevel,
     StudyReference,
+    SynonymGroup,
     Topic,
 )
 
@@ -639,3 +640,11 @@ class RecommendationAdmin(EditorialMixin, SimpleHistoryAdmin):
     @admin.display(description="studies", ordering="study_count")
     def study_count(self, obj):
         return obj.study_count
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(InvalidatesPagesMixin, admin.ModelAdmin):
+    """The curators' synonyms: searches read them as they run, so a change shows at once."""
+
+    list_display = ["terms", "note"]
+    search_fields = ["terms", "note"]

@@ -26,6 +26,7 @@ EXCLUDED = [
     "sessions",
     "django_tasks_database",
     "resources.searchentry",
+    "resources.searchword",  # the vocabulary of "Did you mean …?", rebuilt with the index
     "resources.studysearchindex",  # the search index's FTS5 tables (SQLite)
     "resources.interventionsearchindex",
     "resources.recommendationsearchindex",

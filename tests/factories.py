@@ -29,6 +29,7 @@ from resources.models import (
     StudyAuthor,
     StudyDesign,
     StudyReference,
+    SynonymGroup,
     Topic,
 )
 
@@ -211,3 +212,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(self, create, extracted, **kwargs):
         for name in extracted or []:
             self.groups.add(Group.objects.get(name=name))
+
+
+class SynonymGroupFactory(factory.django.DjangoModelFactory):
+    terms = factory.Sequence(lambda n: f"clerkship {n}, clinical placement {n}")
+
+    class Meta:
+        model = SynonymGroup

@@ -27,6 +27,7 @@ from resources.models import (
     SourceKind,
     Study,
     StudyLearnerLevel,
+    SynonymGroup,
     Topic,
 )
 from tests.factories import (
@@ -39,6 +40,7 @@ from tests.factories import (
     StudyAuthorFactory,
     StudyFactory,
     StudyReferenceFactory,
+    SynonymGroupFactory,
     TopicFactory,
 )
 
@@ -96,6 +98,7 @@ MAKERS = {
     Study: make_study,
     Intervention: make_intervention,
     Recommendation: make_recommendation,
+    SynonymGroup: SynonymGroupFactory,
 }
 
 # API tokens are the superusers' to issue and revoke, not the curators' (see tests/api);

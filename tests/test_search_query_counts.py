@@ -21,19 +21,20 @@ pytestmark = pytest.mark.django_db
 
 SIZES = [1, 15]
 
-# For each kind: its count, which stops at COUNT_CAP + 1 (1); then its best matches among
-# the newest RANKED, highlighted (1). Studies add their authors (1); interventions hold
-# their evidence counts in their own rows.
-#  1 studies: count                2 studies: best, highlighted    3 studies: authors
-#  4 interventions: count          5 interventions: best, highlighted
-#  6 recommendations: count        7 recommendations: best, highlighted
-#  8 topics: count                 9 topics: best, highlighted
-SEARCH_PAGE_QUERIES = 9
+# The synonym groups, read once (1). For each kind: its count, which stops at
+# COUNT_CAP + 1 (1); then its best matches among the newest RANKED, highlighted (1).
+# Studies add their authors (1); interventions hold their evidence counts in their rows.
+#  1 synonyms
+#  2 studies: count                3 studies: best, highlighted    4 studies: authors
+#  5 interventions: count          6 interventions: best, highlighted
+#  7 recommendations: count        8 recommendations: best, highlighted
+#  9 topics: count                10 topics: best, highlighted
+SEARCH_PAGE_QUERIES = 10
 
-# Whether more than COUNT_CAP match (1); the paginator's count (1); the page of studies
-# (1) with their authors (1); the filter form's pick-lists of topics, interventions and
-# countries (3).
-STUDY_LIST_QUERIES = 7
+# The synonym groups (1); whether more than COUNT_CAP match (1); the paginator's count
+# (1); the page of studies (1) with their authors (1); the filter form's pick-lists of
+# topics, interventions and countries (3).
+STUDY_LIST_QUERIES = 8
 
 
 @pytest.fixture(autouse=True)

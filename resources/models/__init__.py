@@ -26,7 +26,7 @@ from .evidence_map import EvidenceMapCell
 from .intervention import Intervention, InterventionStudy
 from .recommendation import Recommendation, RecommendationEvidence
 from .revision import Revision
-from .search import SearchEntry
+from .search import SearchEntry, SearchWord, SynonymGroup
 from .source import SourceDocument
 from .study import (
     Country,
@@ -75,6 +75,7 @@ __all__ = [
     "Revision",
     "RiskOfBias",
     "SearchEntry",
+    "SearchWord",
     "Setting",
     "SourceDocument",
     "SourceKind",
@@ -84,6 +85,7 @@ __all__ = [
     "StudyLearnerLevel",
     "StudyReference",
     "Subscription",
+    "SynonymGroup",
     "Topic",
     "Version",
 ]

@@ -1,20 +1,28 @@
-"""The search index: one row of searchable text per published record.
+"""The search index: one row of searchable text per published record, and the words
+and synonyms that searches are read with.
 
-`SearchEntry` holds the text each record is found by, written only by
-`resources.search.reindex` / `reindex_all`. The database's own full-text engine indexes it:
+`SearchEntry` holds the text each record is found by, in four parts ranked from first
+to last (title, byline, about, body), written only by `resources.search.refresh` /
+`rebuild`. The database's own full-text engine indexes it:
 
-- PostgreSQL: `search_vector`, a stored generated tsvector (title weighted A, body B)
-  with a GIN index (created by migration 0004, PostgreSQL only).
+- PostgreSQL: `search_vector`, a stored generated tsvector (the parts weighted A to D),
+  with a GIN index per kind of record (migrations 0021, 0026).
 - SQLite: one FTS5 table per kind of record (`StudySearchIndex` and its siblings), each
   over that kind's entries (external content, through a view), with the record's id as
-  its rowid, kept in step by triggers (migration 0008). One table per kind, because on
-  every query FTS5 gathers all the matches of a prefix ("learners*") and bm25 counts all
-  the matches of each word, whatever else the query asks: a search of the twenty topics
-  must not read the ninety thousand studies that share a common word. These models exist
-  on SQLite only.
+  its rowid, kept in step by triggers (migrations 0008, 0026). One table per kind, because
+  on every query FTS5 gathers all the matches of a prefix ("learners*") and bm25 counts
+  all the matches of each word, whatever else the query asks: a search of the twenty
+  topics must not read the ninety thousand studies that share a common word. These
+  models exist on SQLite only.
+
+`SearchWord` is the library's vocabulary, which "Did you mean …?" draws from, and
+`SynonymGroup` the curators' list of words and phrases that find each other.
 """
 
+import re
+
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -25,21 +33,22 @@ from .topic import Topic
 
 
 class WeightedDocument(models.Func):
-    """The entry's tsvector on PostgreSQL; NULL elsewhere, where FTS5 does the indexing."""
+    """The entry's tsvector on PostgreSQL, its columns weighted A, B, C, D in the order
+    given; NULL elsewhere, where FTS5 does the indexing."""
 
     output_field = SearchVectorField()
-
-    def __init__(self, title, body, **extra):
-        super().__init__(title, body, **extra)
 
     def as_sql(self, compiler, connection, **extra_context):
         return "NULL", []
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        title, body = self.get_source_expressions()
-        vector = SearchVector(title, weight="A", config="english") + SearchVector(
-            body, weight="B", config="english"
-        )
+        parts = [
+            SearchVector(column, weight=weight, config="english")
+            for column, weight in zip(self.get_source_expressions(), "ABCD", strict=False)
+        ]
+        vector = parts[0]
+        for part in parts[1:]:
+            vector = vector + part
         return compiler.compile(vector.resolve_expression(compiler.query))
 
 
@@ -71,9 +80,11 @@ class SearchEntry(models.Model):
         Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entry"
     )
     title = models.TextField()
+    byline = models.TextField(blank=True, help_text="A study's authors.")
+    about = models.TextField(blank=True, help_text="Journal, DOI and topics.")
     body = models.TextField(blank=True)
     search_vector = models.GeneratedField(
-        expression=WeightedDocument("title", "body"),
+        expression=WeightedDocument("title", "byline", "about", "body"),
         output_field=SearchVectorField(null=True),
         db_persist=True,
     )
@@ -118,6 +129,8 @@ class FullTextIndex(models.Model):
     """
 
     title = models.TextField()
+    byline = models.TextField()
+    about = models.TextField()
     body = models.TextField()
 
     class Meta:
@@ -168,3 +181,55 @@ class TopicSearchIndex(FullTextIndex):
 
     class Meta(FullTextIndex.Meta):
         db_table = "resources_searchentry_topic_fts"
+
+
+class SearchWord(models.Model):
+    """A word of the library's published text, with the number of records it is in:
+    what "Did you mean …?" suggests from. Rebuilt with the index."""
+
+    word = models.CharField(max_length=60, unique=True)
+    records = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self):
+        return self.word
+
+
+class SynonymGroup(models.Model):
+    """Words and phrases that find each other: a search for one also finds the others.
+
+    Curators keep these in the admin; a search reads them when it runs, so a change
+    needs no reindexing.
+    """
+
+    terms = models.TextField(
+        help_text=(
+            "Words or phrases that mean the same here, separated by commas, e.g. "
+            "“resident, residency, postgraduate trainee”. Plurals and hyphens need no "
+            "entry of their own."
+        )
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why these belong together.")
+
+    class Meta:
+        ordering = ["terms"]
+
+    def __str__(self):
+        return self.terms
+
+    def term_list(self) -> list[str]:
+        return [term.strip() for term in self.terms.split(",") if term.strip()]
+
+    def clean(self):
+        terms = self.term_list()
+        if len(terms) < 2:
+            raise ValidationError(
+                {"terms": "Give at least two words or phrases, separated by commas."}
+            )
+        unsearchable = [term for term in terms if not re.search(r"[^\W_]", term)]
+        if unsearchable:
+            raise ValidationError(
+                {"terms": f"“{unsearchable[0]}” has no letters or digits to search for."}
+            )

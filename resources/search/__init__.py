@@ -19,13 +19,26 @@ record's id), so the same search always scores the same records.
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import F, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
+from resources.models import SearchWord, Study, StudyAuthor
+
 from . import postgres, sqlite
-from .highlight import marked_html
+from .highlight import START, STOP, marked_html
 from .index import KIND_BY_MODEL, KINDS, Kind, rebuild, refresh
-from .query import MAX_QUERY_LENGTH, Query, terms
+from .query import MAX_QUERY_LENGTH, Query, curated_synonyms, terms
 
 __all__ = [
     "COUNT_CAP",
@@ -38,6 +51,7 @@ __all__ = [
     "Query",
     "ResultGroup",
     "SearchResults",
+    "did_you_mean",
     "matching",
     "rebuild",
     "refresh",
@@ -51,14 +65,14 @@ COUNT_CAP = 1000
 RANKED = 200  # when more match, only the newest this many are scored
 RESULTS_PER_KIND = 10
 
-ENGINES = {"sqlite": sqlite.Engine, "postgresql": postgres.Engine}
+ENGINES = {"sqlite": sqlite, "postgresql": postgres}
 
 
 def engine_for(model: type, query: Query):
     vendor = connections[model.objects.db].vendor
     if vendor not in ENGINES:
         raise NotImplementedError(f"Full-text search is not set up for {vendor}.")
-    return ENGINES[vendor](model, query)
+    return ENGINES[vendor].Engine(model, query)
 
 
 def reindex(instance) -> None:
@@ -69,12 +83,32 @@ def reindex(instance) -> None:
 reindex_all = rebuild
 
 
-# Filtering a list --------------------------------------------------------------------
+# Matching and ordering ----------------------------------------------------------------
 
 
 def _newest_first(engine):
     # an expression: the name would sort by the record's own ordering (the key is a link)
     return F(engine.record_key).desc()
+
+
+def _by_doi(model: type, query: Query) -> Q:
+    """A DOI finds its study, and nothing else."""
+    return Q(doi=query.doi) if model is Study else Q(pk__in=[])
+
+
+def _known(engine, query: Query):
+    """1 for a known item the query names: a study by an author of that family name, or
+    a record whose title holds the words typed as a phrase; 0 for the rest."""
+    named = Q(pk__in=[])
+    if engine.model is Study:
+        authors = StudyAuthor.objects.filter(study=OuterRef("pk"))
+        named = Q(Exists(authors.filter(family_name__iexact=query.text.strip())))
+    if len(query.words) > 1:
+        named |= engine.in_title(query.words)
+    return Case(When(named, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+BEST_FIRST = ("-search_known", "-search_rank", "pk")
 
 
 def _more_than_cap(matched: QuerySet, engine) -> bool:
@@ -84,7 +118,8 @@ def _more_than_cap(matched: QuerySet, engine) -> bool:
 
 
 def matching(queryset: QuerySet, q: str) -> QuerySet:
-    """The rows of `queryset` that match `q`, best first as `search_rank`.
+    """The rows of `queryset` that match `q`, known items first, then best first as
+    `search_rank`.
 
     A filter like any other (an inner join to the row's one index entry, so no row comes
     twice), and callers may order afterwards: an explicit sort wins. Only indexed, that is
@@ -94,14 +129,18 @@ def matching(queryset: QuerySet, q: str) -> QuerySet:
     `search_rank`: scoring them all to sort them is what made a list of a common word
     take a second. Choosing costs one count that stops at COUNT_CAP + 1.
     """
-    query = Query.parse(q)
+    query = Query.parse(q, curated_synonyms())
     if not query:
         return queryset.none()
+    if query.doi:
+        return queryset.filter(_by_doi(queryset.model, query))
     engine = engine_for(queryset.model, query)
     matched = queryset.filter(engine.condition())
     if _more_than_cap(matched, engine):
         return matched.order_by(_newest_first(engine))
-    return matched.annotate(search_rank=engine.rank()).order_by("-search_rank", "pk")
+    return matched.annotate(search_rank=engine.rank(), search_known=_known(engine, query)).order_by(
+        *BEST_FIRST
+    )
 
 
 # The search page ---------------------------------------------------------------------
@@ -134,15 +173,17 @@ class ResultGroup:
 class SearchResults:
     query: str
     groups: list[ResultGroup]
+    suggestion: str = ""  # "Did you mean …?", when nothing matches
 
     @property
     def found(self) -> list[ResultGroup]:
         return [group for group in self.groups if group.count]
 
 
-def _best(kind: Kind, engine, limit: int) -> list:
-    """`kind`'s best `limit` matches, best first, from among its newest RANKED matches,
-    each with its marked title and snippet as `search_title` and `search_snippet`.
+def _best(kind: Kind, engine, query: Query, limit: int) -> list:
+    """`kind`'s best `limit` matches, known items first, from among its newest RANKED
+    matches, each with its marked title, snippet, byline and about as `search_title`,
+    `search_snippet`, `search_byline` and `search_about`.
 
     The newest RANKED are those from the RANKED-th newest match's key up: a range of the
     index, which each engine reads in one pass.
@@ -155,32 +196,71 @@ def _best(kind: Kind, engine, limit: int) -> list:
         .filter(engine.condition(), Q(**{f"{key}__gte": Coalesce(Subquery(newest), 0)}))
         .annotate(
             search_rank=engine.rank(),
+            search_known=_known(engine, query),
             search_title=engine.title_marked(),
             search_snippet=engine.snippet_marked(),
+            search_byline=engine.byline_marked(),
+            search_about=engine.about_marked(),
         )
-        .order_by("-search_rank", "pk")[:limit]
+        .order_by(*BEST_FIRST)[:limit]
     )
 
 
-def search_all(q: str, limit_per_kind: int = RESULTS_PER_KIND) -> SearchResults:
-    """The best published matches of every kind, with counts and highlighted text.
+def _why(row) -> str:
+    """The marked text that says why a record matched: its snippet, or else its authors
+    or what it is about (journal, DOI, topics), whichever holds a match."""
+    for text in (row.search_snippet, row.search_byline, row.search_about):
+        if text and START in text:
+            return text
+    return row.search_snippet
 
-    Two queries a kind with matches, whatever the data: the count, which stops at
-    COUNT_CAP + 1; then the best few of the newest RANKED matches, highlighted. Result
-    lines may add one query a kind (studies' authors). A kind with no match costs its
-    count alone.
+
+def _found_by_doi(query: Query) -> list[ResultGroup]:
+    kind = KIND_BY_MODEL[Study]
+    studies = list(kind.for_results().filter(_by_doi(Study, query)))
+    for study in studies:
+        study.title_html = marked_html(study.title)
+        study.snippet_html = marked_html(f"DOI {START}{study.doi}{STOP}")
+    return [ResultGroup(kind, len(studies), studies)]
+
+
+def did_you_mean(query: Query) -> str:
+    """The query with each word the library does not hold replaced by the library's
+    nearest word, or "" when no word needs it or none is near."""
+    words = query.words
+    known = set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
+    similar_word = ENGINES[connections[SearchWord.objects.db].vendor].similar_word
+    suggested = [
+        word if word in known or word.isdigit() else (similar_word(word) or word) for word in words
+    ]
+    return " ".join(suggested) if suggested != list(words) else ""
+
+
+def search_all(q: str, limit_per_kind: int = RESULTS_PER_KIND) -> SearchResults:
+    """The best published matches of every kind, with counts and highlighted text, and
+    "Did you mean …?" when nothing matches.
+
+    One query for the synonyms, then two queries a kind with matches, whatever the data:
+    the count, which stops at COUNT_CAP + 1; then the best few of the newest RANKED
+    matches, highlighted. Result lines may add one query a kind (studies' authors). A
+    kind with no match costs its count alone.
     """
-    query = Query.parse(q)
+    query = Query.parse(q, curated_synonyms())
     if not query:
         return SearchResults(q, [])
+    if query.doi:
+        return SearchResults(q, _found_by_doi(query))
     groups = []
     for kind in KINDS:
         engine = engine_for(kind.model, query)
         matched = kind.model.objects.published().filter(engine.condition())
         count = matched.order_by(_newest_first(engine))[: COUNT_CAP + 1].count()
-        rows = _best(kind, engine, limit_per_kind) if count else []
+        rows = _best(kind, engine, query, limit_per_kind) if count else []
         for row in rows:
             row.title_html = marked_html(row.search_title)
-            row.snippet_html = marked_html(row.search_snippet)
+            row.snippet_html = marked_html(_why(row))
         groups.append(ResultGroup(kind, count, rows))
-    return SearchResults(q, groups)
+    results = SearchResults(q, groups)
+    if not results.found:
+        results.suggestion = did_you_mean(query)
+    return results

@@ -1,20 +1,35 @@
 """What each kind of record is found by, and keeping the index in step with the records.
 
 The index (`SearchEntry`, see `resources/models/search.py`) holds one entry per published
-study, intervention, recommendation and topic. `refresh(records)` and `rebuild()` are its
-only write path, called after every change to a record or to what its text is built from.
+study, intervention, recommendation and topic, and the vocabulary (`SearchWord`) the words
+of them all. `refresh(records)` and `rebuild()` are their only write path, called after
+every change to a record or to what its text is built from (a study's authors, findings
+or topics; a topic's name is part of the entries of its studies, interventions and
+recommendations).
 """
 
+import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connections, transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
-from resources.models import Intervention, Recommendation, SearchEntry, Study, Topic
+from resources.models import (
+    Intervention,
+    Recommendation,
+    SearchEntry,
+    SearchWord,
+    Study,
+    Topic,
+)
 
 from .highlight import clean
+from .query import MAX_TERM_LENGTH
+
+_VOCABULARY_WORD = re.compile(r"\b[^\W\d_]{3,}\b")
 
 
 @dataclass(frozen=True)
@@ -29,24 +44,41 @@ class Kind:
     def list_url(self) -> str:
         return reverse(self.list_url_name)
 
-    def title_of(self, obj) -> str:
-        return obj.name if self.model in (Intervention, Topic) else obj.title
-
-    def body_of(self, obj) -> str:
+    def parts_of(self, obj) -> dict[str, str]:
+        """The entry's text in the parts it is ranked by: title, byline, about, body."""
+        topics = [topic.name for topic in getattr(obj, "published_topics", [])]
         if self.model is Study:
-            parts = [obj.abstract, obj.key_findings, *(f.statement for f in obj.findings.all())]
-        elif self.model is Intervention:
-            parts = [obj.summary, obj.how_it_works]
-        elif self.model is Recommendation:
-            parts = [obj.statement, obj.rationale]
-        else:
-            parts = [obj.description]
-        return "\n\n".join(part for part in parts if part)
+            return {
+                "title": obj.title,
+                "byline": "; ".join(author_name(author) for author in obj.authors.all()),
+                "about": _joined([obj.journal, obj.doi, *topics], "; "),
+                "body": _joined(
+                    [
+                        obj.abstract,
+                        obj.key_findings,
+                        *(finding.statement for finding in obj.findings.all()),
+                        obj.participants,
+                        obj.setting,
+                    ]
+                ),
+            }
+        if self.model is Intervention:
+            body = [obj.summary, obj.audience, obj.how_it_works, obj.implementation_steps]
+            return {"title": obj.name, "about": _joined(topics, "; "), "body": _joined(body)}
+        if self.model is Recommendation:
+            body = [obj.statement, obj.rationale]
+            return {"title": obj.title, "about": _joined(topics, "; "), "body": _joined(body)}
+        return {"title": obj.name, "body": obj.description}
 
     def to_index(self) -> QuerySet:
         """The published records of this kind, with what their text is built from."""
         queryset = self.model.objects.published()
-        return queryset.prefetch_related("findings") if self.model is Study else queryset
+        if self.model is Study:
+            queryset = queryset.prefetch_related("authors", "findings")
+        if self.model is Topic:
+            return queryset
+        published = Prefetch("topics", Topic.objects.published(), to_attr="published_topics")
+        return queryset.prefetch_related(published)
 
     def for_results(self) -> QuerySet:
         """The published records as a result line shows them."""
@@ -77,8 +109,25 @@ KINDS = (
 KIND_BY_MODEL = {kind.model: kind for kind in KINDS}
 
 
+def author_name(author) -> str:
+    return author.literal_name or " ".join(
+        part for part in (author.given_names, author.family_name) if part
+    )
+
+
+def _joined(parts, separator: str = "\n\n") -> str:
+    return separator.join(part for part in parts if part)
+
+
 def _entry_values(kind: Kind, obj) -> dict:
-    return {"title": clean(kind.title_of(obj)), "body": clean(kind.body_of(obj))}
+    return {part: clean(text) for part, text in kind.parts_of(obj).items()}
+
+
+def words_of(values: dict) -> set[str]:
+    """The words of an entry that "Did you mean …?" may suggest: letters only, three to
+    MAX_TERM_LENGTH of them."""
+    text = " ".join(values.values()).lower()
+    return {word for word in _VOCABULARY_WORD.findall(text) if len(word) <= MAX_TERM_LENGTH}
 
 
 def refresh(records: Iterable) -> None:
@@ -96,18 +145,35 @@ def refresh(records: Iterable) -> None:
         if obj is None:
             SearchEntry.objects.filter(**entry).delete()
         else:
-            SearchEntry.objects.update_or_create(**entry, defaults=_entry_values(kind, obj))
+            values = _entry_values(kind, obj)
+            SearchEntry.objects.update_or_create(**entry, defaults=values)
+            # new words join the vocabulary; counts are made whole by `rebuild`
+            SearchWord.objects.bulk_create(
+                (SearchWord(word=word) for word in sorted(words_of(values))),
+                ignore_conflicts=True,
+            )
 
 
 @transaction.atomic
 def rebuild() -> None:
     """Rebuild the whole index from the published records."""
     SearchEntry.objects.all().delete()
+    records = Counter()
     for kind in KINDS:
-        SearchEntry.objects.bulk_create(
-            SearchEntry(**{kind.entry_field: obj}, **_entry_values(kind, obj))
-            for obj in kind.to_index().iterator(chunk_size=500)
-        )
+        entries = []
+        for obj in kind.to_index().iterator(chunk_size=500):
+            values = _entry_values(kind, obj)
+            records.update(words_of(values))
+            entries.append(SearchEntry(**{kind.entry_field: obj}, **values))
+            if len(entries) == 500:
+                SearchEntry.objects.bulk_create(entries)
+                entries = []
+        SearchEntry.objects.bulk_create(entries)
+    SearchWord.objects.all().delete()
+    SearchWord.objects.bulk_create(
+        (SearchWord(word=word, records=count) for word, count in sorted(records.items())),
+        batch_size=1000,
+    )
     _refresh_sqlite_statistics()
 
 

@@ -1,25 +1,45 @@
-"""Search on PostgreSQL: the entries' stored tsvector, a GIN index per kind of record
-(migration 0021), ranked by ts_rank and highlighted by ts_headline, all through
+"""Search on PostgreSQL: the entries' stored tsvector (english configuration: stemmed),
+a GIN index per kind of record (migrations 0021, 0026), ranked by ts_rank and highlighted
+by ts_headline; the vocabulary's nearest word by pg_trgm's similarity. All through
 django.contrib.postgres.
 """
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramSimilarity,
+)
 from django.db.models import F, Func, Q, TextField, Value
 
-from .highlight import GT, LT, SNIPPET_WORDS, START, STOP
-from .query import Query
+from resources.models import SearchWord
 
-WEIGHTS = [0.0, 0.0, 0.2, 1.0]  # ts_rank weights for D, C, B (body), A (title)
+from .highlight import GT, LT, SNIPPET_WORDS, START, STOP
+from .query import Query, Term, closest
+
+# ts_rank weights for D (body), C (about), B (byline), A (title): a title or an author
+# counts most, the abstract least
+WEIGHTS = [0.1, 0.3, 0.8, 1.0]
 CONFIG = "english"
 
 
+def _phrase(words: tuple[str, ...], prefix: bool = False, weight: str = "") -> str:
+    """Quoted words (which hold no quotes) that must come in order; to_tsquery stems each.
+    The last may be a prefix; `weight` restricts every word to that part of the entry."""
+    quoted = [f"'{word}'{':' + weight if weight else ''}" for word in words]
+    if prefix:
+        quoted[-1] = f"'{words[-1]}':*{weight}"
+    return f"({' <-> '.join(quoted)})"
+
+
+def _term(term: Term) -> str:
+    phrases = [_phrase(term.own, term.prefix), *map(_phrase, term.phrases[1:])]
+    return f"({' | '.join(phrases)})"
+
+
 def tsquery(query: Query) -> str:
-    """The query for to_tsquery: quoted words (which hold no quotes), the last may be a
-    prefix; the english configuration stems each one."""
-    quoted = [f"'{word}'" for word in query.words]
-    if query.last_is_prefix:
-        quoted[-1] += ":*"
-    return " & ".join(quoted)
+    """Every term, each in any of its forms, for to_tsquery."""
+    return " & ".join(_term(term) for term in query.terms)
 
 
 class _Translate(Func):
@@ -50,6 +70,11 @@ class Engine:
     def rank(self):
         return SearchRank(F("search_entry__search_vector"), self._query(), weights=WEIGHTS)
 
+    def in_title(self, words: tuple[str, ...]) -> Q:
+        """Records whose title holds these words as a phrase (the title is weighted A)."""
+        phrase = SearchQuery(_phrase(words, weight="A"), search_type="raw", config=CONFIG)
+        return Q(search_entry__search_vector=phrase)
+
     def _headline(self, column: str, **options):
         # ts_headline treats < and > as markup and drops them: they travel as stand-ins
         text = _Translate(F(f"search_entry__{column}"), Value("<>"), Value(LT + GT))
@@ -60,8 +85,34 @@ class Engine:
     def title_marked(self):
         return self._headline("title", highlight_all=True)
 
+    def byline_marked(self):
+        return self._headline("byline", highlight_all=True)
+
+    def about_marked(self):
+        return self._headline("about", highlight_all=True)
+
     def snippet_marked(self):
         return self._headline(
             "body", max_words=SNIPPET_WORDS, min_words=12, max_fragments=2,
             fragment_delimiter=" … ",
         )  # fmt: skip
+
+
+CANDIDATES = 10
+
+
+def similar_word(word: str) -> str | None:
+    """The library's word nearest to `word`: of the words at least pg_trgm's threshold
+    similar (`%`, through the vocabulary's trigram index), the CANDIDATES most similar,
+    and the nearest of them by spelling (one query).
+
+    Trigrams alone prefer a shorter word ("mentor" to "mentoring" for "mentorng"), so the
+    final choice is the one SQLite makes (`closest`)."""
+    candidates = (
+        SearchWord.objects.filter(word__trigram_similar=word)
+        .exclude(word=word)
+        .annotate(similarity=TrigramSimilarity("word", word))
+        .order_by("-similarity", "-records", "word")
+        .values_list("word", "records")[:CANDIDATES]
+    )
+    return closest(word, dict(candidates))
