@@ -216,12 +216,16 @@ def _why(row) -> str:
 
 
 def _found_by_doi(query: Query) -> list[ResultGroup]:
+    """The study with this DOI, in the studies' group; the other kinds hold none."""
     kind = KIND_BY_MODEL[Study]
     studies = list(kind.for_results().filter(_by_doi(Study, query)))
     for study in studies:
         study.title_html = marked_html(study.title)
         study.snippet_html = marked_html(f"DOI {START}{study.doi}{STOP}")
-    return [ResultGroup(kind, len(studies), studies)]
+    return [
+        ResultGroup(other, 0) if other is not kind else ResultGroup(kind, len(studies), studies)
+        for other in KINDS
+    ]
 
 
 def did_you_mean(query: Query) -> str:
@@ -237,8 +241,8 @@ def did_you_mean(query: Query) -> str:
 
 
 def search_all(q: str, limit_per_kind: int = RESULTS_PER_KIND) -> SearchResults:
-    """The best published matches of every kind, with counts and highlighted text, and
-    "Did you mean …?" when nothing matches.
+    """The best published matches of every kind (a group for each, even when empty),
+    with counts and highlighted text, and "Did you mean …?" when nothing matches.
 
     One query for the synonyms, then two queries a kind with matches, whatever the data:
     the count, which stops at COUNT_CAP + 1; then the best few of the newest RANKED
@@ -247,7 +251,7 @@ def search_all(q: str, limit_per_kind: int = RESULTS_PER_KIND) -> SearchResults:
     """
     query = Query.parse(q, curated_synonyms())
     if not query:
-        return SearchResults(q, [])
+        return SearchResults(q, [ResultGroup(kind, 0) for kind in KINDS])
     if query.doi:
         return SearchResults(q, _found_by_doi(query))
     groups = []
