@@ -31,10 +31,11 @@ SIZES = [1, 15]
 #  9 topics: count                10 topics: best, highlighted
 SEARCH_PAGE_QUERIES = 10
 
-# The synonym groups (1); whether more than COUNT_CAP match (1); the paginator's count
-# (1); the page of studies (1) with their authors (1); the filter form's pick-lists of
-# topics, interventions and countries (3).
-STUDY_LIST_QUERIES = 8
+# The filter form's pick-lists of interventions, topics and countries (3); the synonym
+# groups (1); whether more than COUNT_CAP match (1); the paginator's count (1); the
+# facet counts of countries, topics and interventions (3) and of the fixed vocabularies
+# (1); the page of studies (1) with their authors (1).
+STUDY_LIST_QUERIES = 12
 
 
 @pytest.fixture(autouse=True)
