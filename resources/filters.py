@@ -179,8 +179,8 @@ class FilterForm(forms.Form):
             labels = dict(getattr(field, "choices", ()))
             if UNREPORTED in labels:
                 field.help_text = (
-                    f"Most studies do not report it: \u201c{labels[UNREPORTED]}\u201d "
-                    "includes them."
+                    f"Not every study reports it: \u201c{labels[UNREPORTED]}\u201d "
+                    "includes those that do not."
                 )
 
     def offer(self, name: str, choices, note: str = "") -> None:

@@ -100,7 +100,7 @@ def test_a_choice_that_gives_nothing_is_disabled_unless_chosen(studies, visitor)
 def test_learner_level_says_how_many_do_not_say_and_can_include_them(studies, visitor):
     html = visitor.get("/studies/").content.decode()
     assert re.search(r"Studies that do not say \(2\)", html)
-    assert "Most studies do not report it" in html
+    assert "Not every study reports it: “Studies that do not say” includes those" in html
     both = visitor.get("/studies/", {"learner_level": ["postgraduate", UNREPORTED]})
     assert {study.title for study in both.context["page"]} == {
         "A trial in residency",

@@ -35,11 +35,9 @@ def study_list(request):
         per_page=PER_PAGE,
         count_unfiltered=tallies.published_studies,
     )
-    cited = listing.filterset.form.cleaned_data.get("cites")
+    cited = listing.filterset.form.cleaned_data.get("cites") or []  # no query when empty
     context = {
-        "cited": Study.objects.published().filter(slug__in=cited).only("slug", "title")
-        if cited
-        else [],
+        "cited": Study.objects.published().filter(slug__in=cited).only("slug", "title"),
         "export_links": export_links(request.GET, listing.page.paginator.count),
         "feed_url": feed_url("resources:study-feed", request.GET),
         "alert_url": alert_url("studies", request.GET),
