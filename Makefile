@@ -78,6 +78,23 @@ worker: migrate
 run: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The production shape on this machine: gunicorn, debug off, static files collected, and a
+# secret key generated once into .secret_key (kept out of git). Plain HTTP on 127.0.0.1, so
+# no redirect to HTTPS; everything else (secure cookies, HSTS, the CSP, TOTP for the admin)
+# as deployed.
+SECRET_KEY_FILE := .secret_key
+$(SECRET_KEY_FILE): | $(BIN)/python
+	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+serve: export DJANGO_DEBUG = 0
+serve: export DJANGO_SECRET_KEY = $(shell cat $(SECRET_KEY_FILE) 2>/dev/null)
+serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: export DJANGO_SECURE_SSL_REDIRECT ?= 0
+serve: $(SECRET_KEY_FILE) seed
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/gunicorn library.wsgi:application \
+	  --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-2} --access-logfile -
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

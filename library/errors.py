@@ -44,7 +44,11 @@ def server_error(request):
         return service_unavailable(request)
     if _is_api(request):
         return _json(500, "Something went wrong on our side; it has been logged.")
-    body = loader.render_to_string("500.html", {"request_id": current_request_id()})
+    try:
+        body = loader.render_to_string("500.html", {"request_id": current_request_id()})
+    except Exception:  # the error page itself must not fail: plain words, then
+        body = f"Something went wrong on our side. Reference: {current_request_id()}"
+        return HttpResponse(body, status=500, content_type="text/plain")
     return HttpResponse(body, status=500)
 
 

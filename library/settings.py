@@ -98,6 +98,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "library.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "library.permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "library.unstorable_input.UnstorableInputMiddleware",  # NUL in an address: 400 or 404
     "corsheaders.middleware.CorsMiddleware",
@@ -184,14 +185,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "library" / "static"]
+# The same storage whatever the debug setting, so `collectstatic` writes the manifest either
+# way; with debug on it serves the files under their own names. Tests need no collected files.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -360,13 +363,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
 
-# Security headers, on in every mode. Scripts come only from the app itself or carry the
-# request's nonce; styles allow inline attributes because the admin and the SVG charts
-# use them, which the policy for scripts does not.
+# Security headers, on in every mode. Scripts and styles come only from the app's own
+# files (or carry the request's nonce): no 'unsafe-inline' anywhere, so the pages, the SVG
+# charts and the admin's additions style through classes in stylesheets.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
@@ -376,6 +379,17 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Every browser feature the library does not use, turned off (library/permissions_policy.py);
+# copying a citation to the clipboard is the one it does.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "bluetooth", "camera", "display-capture",
+        "encrypted-media", "fullscreen", "geolocation", "gyroscope", "hid", "magnetometer",
+        "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "web-share", "xr-spatial-tracking",
+    )
+} | {"clipboard-write": ["self"]}  # fmt: skip
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
