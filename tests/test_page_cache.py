@@ -85,11 +85,12 @@ def test_publishing_through_the_workflow_shows_at_once_on_a_cached_list(reader, 
     assert b"Simulation" in reader.get(TOPICS).content
 
 
-def test_an_edit_in_the_admin_shows_at_once_on_a_cached_page(reader, curator_client):
+def test_an_edit_in_the_admin_shows_at_once_on_a_cached_page(reader, editor_client):
+    # an editor's edit goes live at once; a curator's waits for review as a revision
     topic = TopicFactory(name="Mentorship")
     assert b"Mentorship" in reader.get(TOPICS).content
     url = admin_url(Topic, "change", topic.pk)
-    response = curator_client.post(url, form_data(curator_client.get(url), name="Peer tutoring"))
+    response = editor_client.post(url, form_data(editor_client.get(url), name="Peer tutoring"))
     assert response.status_code == 302
     page = reader.get(TOPICS).content
     assert b"Peer tutoring" in page
