@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from resources import search
-from resources.models import Study, SynonymGroup
+from resources.models import EditorialStatus, Study, SynonymGroup
 from resources.search.query import Query, Synonyms
 from tests.factories import (
     FindingFactory,
@@ -257,3 +257,43 @@ def test_every_kind_is_searched_with_the_same_forms():
         ("interventions", 1),
         ("topics", 1),
     ]
+
+
+# Keeping the index in step ------------------------------------------------------------
+
+
+def test_refreshing_a_renamed_topic_refreshes_the_records_filed_under_it():
+    topic = TopicFactory(name="Allyship")
+    study = StudyFactory(title="Untitled work", abstract="")
+    study.topics.add(topic)
+    intervention = InterventionFactory(name="Untitled practice", summary="")
+    intervention.topics.add(topic)
+    search.rebuild()
+    topic.name = "Solidarity"
+    topic.save()
+
+    search.refresh([topic])
+
+    assert studies_found("solidarity") == ["Untitled work"]
+    found = search.search_all("solidarity")
+    assert [(group.kind.key, group.count) for group in found.found] == [
+        ("studies", 1),
+        ("interventions", 1),
+        ("topics", 1),
+    ]
+    assert studies_found("allyship") == []
+
+
+def test_refreshing_many_records_writes_and_removes_their_entries_together():
+    kept = StudyFactory.create_batch(3, title="Reverse mentoring", abstract="")
+    dropped = StudyFactory(title="Reverse mentoring, withdrawn", abstract="")
+    search.rebuild()
+    dropped.set_status(EditorialStatus.DRAFT)
+    dropped.save()
+    new = StudyFactory(title="Reverse mentoring, new", abstract="")
+
+    search.refresh([*kept, dropped, new])
+
+    assert sorted(studies_found("mentoring")) == sorted(
+        ["Reverse mentoring"] * 3 + ["Reverse mentoring, new"]
+    )

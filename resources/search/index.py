@@ -119,8 +119,13 @@ def _joined(parts, separator: str = "\n\n") -> str:
     return separator.join(part for part in parts if part)
 
 
+PARTS = ("title", "byline", "about", "body")
+
+
 def _entry_values(kind: Kind, obj) -> dict:
-    return {part: clean(text) for part, text in kind.parts_of(obj).items()}
+    """Every part of the entry, empty where the kind has nothing for it."""
+    parts = kind.parts_of(obj)
+    return {part: clean(parts.get(part, "")) for part in PARTS}
 
 
 def words_of(values: dict) -> set[str]:
@@ -130,28 +135,61 @@ def words_of(values: dict) -> set[str]:
     return {word for word in _VOCABULARY_WORD.findall(text) if len(word) <= MAX_TERM_LENGTH}
 
 
+def _with_filed_records(records: list) -> list:
+    """`records`, and for each topic the studies, interventions and recommendations
+    filed under it: a topic's name is part of their entries."""
+    topics = [record.pk for record in records if isinstance(record, Topic) and record.pk]
+    if not topics:
+        return records
+    filed = [
+        *Study.objects.filter(topics__in=topics).distinct().only("pk"),
+        *Intervention.objects.filter(topics__in=topics).distinct().only("pk"),
+        *Recommendation.objects.filter(topics__in=topics).distinct().only("pk"),
+    ]
+    return [*records, *filed]
+
+
 def refresh(records: Iterable) -> None:
     """Bring each record's entry in step: written if it is published, removed if not.
 
     Call after every change to a record or to what its text is built from (a study's
-    findings), once its related rows are saved. A deleted record's entry went with it.
+    authors, findings or topics), once its related rows are saved; a topic brings the
+    entries of the records filed under it along. A deleted record's entry went with it.
+    Records are read a kind and a chunk at a time, whatever their number.
     """
-    for instance in records:
-        if instance.pk is None:
-            continue
-        kind = KIND_BY_MODEL[type(instance)]
-        entry = {f"{kind.entry_field}_id": instance.pk}
-        obj = kind.to_index().filter(pk=instance.pk).first()
-        if obj is None:
-            SearchEntry.objects.filter(**entry).delete()
-        else:
-            values = _entry_values(kind, obj)
-            SearchEntry.objects.update_or_create(**entry, defaults=values)
-            # new words join the vocabulary; counts are made whole by `rebuild`
-            SearchWord.objects.bulk_create(
-                (SearchWord(word=word) for word in sorted(words_of(values))),
-                ignore_conflicts=True,
-            )
+    pks_by_kind: dict[Kind, set] = {}
+    for record in _with_filed_records([record for record in records if record.pk is not None]):
+        pks_by_kind.setdefault(KIND_BY_MODEL[type(record)], set()).add(record.pk)
+    for kind, pks in pks_by_kind.items():
+        ordered = sorted(pks)
+        for start in range(0, len(ordered), REFRESH_CHUNK):
+            _refresh_chunk(kind, ordered[start : start + REFRESH_CHUNK])
+
+
+REFRESH_CHUNK = 500
+
+
+def _refresh_chunk(kind: Kind, pks: list) -> None:
+    link = f"{kind.entry_field}_id"
+    published = {obj.pk: _entry_values(kind, obj) for obj in kind.to_index().filter(pk__in=pks)}
+    SearchEntry.objects.filter(**{f"{link}__in": set(pks) - set(published)}).delete()
+    existing = {
+        getattr(entry, link): entry
+        for entry in SearchEntry.objects.filter(**{f"{link}__in": list(published)})
+    }
+    new, changed, words = [], [], set()
+    for pk, values in published.items():
+        words |= words_of(values)
+        entry = existing.get(pk) or SearchEntry(**{link: pk})
+        for part, text in values.items():
+            setattr(entry, part, text)
+        (changed if pk in existing else new).append(entry)
+    SearchEntry.objects.bulk_create(new)
+    SearchEntry.objects.bulk_update(changed, list(PARTS))
+    # new words join the vocabulary; counts are made whole by `rebuild`
+    SearchWord.objects.bulk_create(
+        (SearchWord(word=word) for word in sorted(words)), ignore_conflicts=True
+    )
 
 
 @transaction.atomic
