@@ -341,6 +341,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EvidenceRatingEnum": "resources.models.choices.EvidenceRating",
         "CertaintyEnum": "resources.models.choices.Certainty",
+        # one name each for choice sets several fields share or whose field names clash
+        "ConcernEnum": "resources.models.choices.Concern",
+        "RevisionStatusEnum": "resources.models.revision.Revision.Status",
+        "StatusEnum": "resources.models.choices.EditorialStatus",
     },
 }
 
