@@ -14,6 +14,7 @@ integrity report are views of the study admin, in `resources.admin_views`.
 
 from collections.abc import Iterable
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import PermissionDenied
@@ -115,7 +116,7 @@ EDITORIAL_FIELDSET = (
             "Curators send drafts to review; editors publish and unpublish. Publishing "
             "checks that the record has what its public page needs."
         ),
-        "fields": ["status", "readiness", "published_at"],
+        "fields": ["status", "readiness", "published_at", "curator_note"],
     },
 )
 
@@ -155,9 +156,6 @@ class EditorialMixin(InvalidatesPagesMixin):
     published version until an editor publishes the revision.
     """
 
-    class Media:
-        css = {"all": ["library/admin.css"]}  # the workflow state's colours
-
     actions = [send_to_review, publish, move_back_to_draft]
     save_on_top = True
     history_list_display = ["state"]
@@ -171,10 +169,10 @@ class EditorialMixin(InvalidatesPagesMixin):
 
     @admin.display(description="workflow state", ordering="status")
     def state(self, obj):
+        # full words, coloured by library/static/library/admin.css (no inline style: the CSP)
         status = EditorialStatus(obj.status)
-        # coloured by library/static/library/admin.css: the CSP allows no inline style
         return format_html(
-            '<strong class="workflow-state workflow-state--{}">● {}</strong>',
+            '<strong class="workflow-state workflow-state--{}">{}</strong>',
             status.value,
             status.label,
         )
@@ -346,14 +344,42 @@ class TopicAdmin(EditorialMixin, SimpleHistoryAdmin):
 # Studies -----------------------------------------------------------------------------
 
 
+class PositionedFormSet(forms.BaseInlineFormSet):
+    """Rows in order: a new row left without a position takes the next number."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        position = form.fields["position"]
+        position.required = False
+        position.help_text = "Leave empty for the next number."
+
+    def clean(self):
+        super().clean()
+        rows = [
+            form
+            for form in self.forms
+            if not (self.can_delete and form.cleaned_data.get("DELETE"))
+            and (form.has_changed() or form.instance.pk)
+        ]
+        taken = [form.cleaned_data.get("position") for form in rows if form.cleaned_data]
+        following = max(filter(None, taken), default=0) + 1
+        for form in rows:
+            if form.cleaned_data and form.cleaned_data.get("position") is None:
+                form.cleaned_data["position"] = form.instance.position = following
+                following += 1
+
+
 class StudyAuthorInline(admin.TabularInline):
     model = StudyAuthor
+    formset = PositionedFormSet
+    after_fieldset = "Bibliographic"
     fields = ["position", "family_name", "given_names", "literal_name"]
     extra = 0
 
 
 class StudyLearnerLevelInline(admin.TabularInline):
     model = StudyLearnerLevel
+    after_fieldset = "Design and participants"
     extra = 0
     verbose_name = "learner level of the participants"
     verbose_name_plural = "learner levels of the participants"
@@ -361,6 +387,8 @@ class StudyLearnerLevelInline(admin.TabularInline):
 
 class OutcomeInline(admin.StackedInline):
     model = Outcome
+    formset = PositionedFormSet
+    after_fieldset = "Results"
     extra = 0
     autocomplete_fields = ["intervention"]
     fields = [
@@ -377,6 +405,8 @@ class OutcomeInline(admin.StackedInline):
 
 class FindingInline(admin.StackedInline):
     model = Finding
+    formset = PositionedFormSet
+    after_fieldset = "Results"
     extra = 0
     fields = [
         "position",
@@ -393,6 +423,7 @@ class FindingInline(admin.StackedInline):
 
 class StudyReferenceInline(admin.TabularInline):
     model = StudyReference
+    classes = ["collapse"]
     fk_name = "citing"
     autocomplete_fields = ["cited"]
     fields = ["cited", "numbers"]
@@ -409,6 +440,9 @@ class StudyAdmin(CurationToolsMixin, EditorialMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["countries", "topics", "sources"]
     readonly_fields = ["published_at"]
+    # In the order a curator works: what the work is and who wrote it, how it was done,
+    # how good it is, what it found. Each inline follows the section it belongs to (its
+    # `after_fieldset`, placed by templates/admin/resources/change_form.html).
     inlines = [
         StudyAuthorInline,
         StudyLearnerLevelInline,
@@ -420,7 +454,7 @@ class StudyAdmin(CurationToolsMixin, EditorialMixin, SimpleHistoryAdmin):
         (
             "Bibliographic",
             {
-                "description": "The authors are listed below the form, in byline order.",
+                "description": "The authors follow, in byline order.",
                 "fields": [
                     "title",
                     "slug",
@@ -434,7 +468,7 @@ class StudyAdmin(CurationToolsMixin, EditorialMixin, SimpleHistoryAdmin):
             },
         ),
         (
-            "Study",
+            "Design and participants",
             {
                 "fields": [
                     "design",
@@ -443,8 +477,6 @@ class StudyAdmin(CurationToolsMixin, EditorialMixin, SimpleHistoryAdmin):
                     "countries",
                     "participants",
                     "sample_size",
-                    "key_findings",
-                    "limitations",
                 ]
             },
         ),
@@ -461,8 +493,21 @@ class StudyAdmin(CurationToolsMixin, EditorialMixin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Impact", {"fields": ["is_open_access", ("citation_count", "citation_count_date")]}),
-        ("Classification", {"fields": ["topics", "sources"]}),
+        (
+            "Results",
+            {
+                "description": "Its outcomes and findings follow.",
+                "fields": ["key_findings", "limitations"],
+            },
+        ),
+        (
+            "Impact",
+            {
+                "classes": ["collapse"],
+                "fields": ["is_open_access", ("citation_count", "citation_count_date")],
+            },
+        ),
+        ("Classification", {"classes": ["collapse"], "fields": ["topics", "sources"]}),
         EDITORIAL_FIELDSET,
     ]
 

@@ -89,6 +89,12 @@ class Publishable(models.Model):
         related_name="%(class)s_records",
         help_text="The documents the facts of this record come from.",
     )
+    curator_note = models.TextField(
+        "internal note",
+        blank=True,
+        help_text="For the curators only, never shown to the public or in the API: "
+        "decisions such as why a field stays empty.",
+    )
     # proposed changes waiting for an editor (resources.revisions); they go with the record
     revisions = GenericRelation("resources.Revision")
 

@@ -110,8 +110,10 @@ class Recommendation(Publishable):
 
 
 class RecommendationEvidenceManager(models.Manager):
-    def get_by_natural_key(self, recommendation_slug, study_slug):
-        return self.get(recommendation__slug=recommendation_slug, study__slug=study_slug)
+    def get_by_natural_key(self, recommendation_slug, study_slug, relation):
+        return self.get(
+            recommendation__slug=recommendation_slug, study__slug=study_slug, relation=relation
+        )
 
 
 class RecommendationEvidence(models.Model):
@@ -133,10 +135,12 @@ class RecommendationEvidence(models.Model):
         ordering = ["recommendation", "relation", "study"]
         verbose_name_plural = "evidence"
         constraints = [
+            # one study may support one part of a recommendation and contradict another
             models.UniqueConstraint(
-                fields=["recommendation", "study"],
+                fields=["recommendation", "study", "relation"],
                 name="recommendation_evidence_unique",
-                violation_error_message="This study is already evidence for the recommendation.",
+                violation_error_message="This study is already evidence of this kind for "
+                "the recommendation.",
             )
         ]
 
@@ -144,6 +148,6 @@ class RecommendationEvidence(models.Model):
         return f"{self.study} {self.get_relation_display().lower()} {self.recommendation}"
 
     def natural_key(self):
-        return (self.recommendation.slug, self.study.slug)
+        return (self.recommendation.slug, self.study.slug, self.relation)
 
     natural_key.dependencies = ["resources.recommendation", "resources.study"]
