@@ -484,6 +484,7 @@ class StudyAdmin(CurationToolsMixin, EditorialMixin, SimpleHistoryAdmin):
             "Appraisal",
             {
                 "fields": [
+                    "holdings",
                     "appraisal_status",
                     "appraisal_tool",
                     ("appraisal_score", "appraisal_score_max"),

@@ -140,7 +140,7 @@ def test_editor_publishes_and_unpublishes(editor_client):
 
 def test_the_changelist_shows_the_state_in_words(curator_client):
     draft_study()
-    assert_contains(curator_client.get(changelist(Study)), "● Draft</strong>")
+    assert_contains(curator_client.get(changelist(Study)), "Draft</strong>")
 
 
 def test_anonymous_user_reaches_none_of_the_curation_pages(client):
