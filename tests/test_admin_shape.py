@@ -84,7 +84,11 @@ def test_errors_are_summarised_at_the_top_with_links_to_their_fields(curator_cli
 def test_the_state_column_shows_full_words(curator_client):
     StudyFactory()
     page = curator_client.get(reverse("admin:resources_study_changelist"))
-    assert_contains(page, '<strong class="workflow-state workflow-state--published">Published</strong>', html=True)
+    assert_contains(
+        page,
+        '<strong class="workflow-state workflow-state--published">Published</strong>',
+        html=True,
+    )
     assert_not_contains(page, "●")
 
 
