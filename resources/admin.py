@@ -28,7 +28,7 @@ from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
 from library.page_cache import bump_generation
-from resources import evidence_map, rating, revisions, search, tallies, workflow
+from resources import evidence_map, rating, revisions, search, tallies, versions, workflow
 from resources.admin_review import RevisionAdmin  # noqa: F401 (registers the review queue)
 from resources.admin_views import CurationToolsMixin
 from resources.models import (
@@ -142,6 +142,24 @@ class InvalidatesPagesMixin:
         bump_generation()
 
 
+class ChangeNoteForm(forms.ModelForm):
+    """The admin form of a publishable record, with what an editor says about a change to
+    a published one: it becomes the note of the record's next public version."""
+
+    change_note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For readers: what changed and why. Shown with the record's new version.",
+    )
+    major_change = forms.BooleanField(
+        required=False,
+        label="Major change",
+        help_text="It changes a rating, a certainty, a strength or a recommendation's "
+        "statement (marked major anyway when one of those moved). Leave it off for "
+        "wording, typos and metadata.",
+    )
+
+
 class EditorialMixin(InvalidatesPagesMixin):
     """What the admins of the four publishable models share: the editorial workflow.
 
@@ -157,6 +175,7 @@ class EditorialMixin(InvalidatesPagesMixin):
     """
 
     actions = [send_to_review, publish, move_back_to_draft]
+    form = ChangeNoteForm
     save_on_top = True
     history_list_display = ["state"]
 
@@ -186,6 +205,22 @@ class EditorialMixin(InvalidatesPagesMixin):
             return "Yes: it has what its public page needs."
         items = format_html_join("", "<li>{}</li>", ((p,) for p in problems))
         return format_html("Not yet:<ul>{}</ul>", items)
+
+    def get_fieldsets(self, request, obj=None):
+        """An editor changing a published record says what changed, for its next version."""
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if self.has_publish_permission(request):
+            fieldsets.append(
+                (
+                    "Publishing a change",
+                    {
+                        "fields": ["change_note", "major_change"],
+                        "description": "When you publish this record, or save it while it "
+                        "is published, readers see a new version with this note.",
+                    },
+                )
+            )
+        return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), "readiness"]
@@ -241,6 +276,8 @@ class EditorialMixin(InvalidatesPagesMixin):
             obj._workflow_target, obj.status = obj.status, current
         if change and revisions.needs_review(request.user, obj):
             obj._revision_savepoint = transaction.savepoint_create()
+        obj._change_note = form.cleaned_data.get("change_note", "")
+        obj._major_change = form.cleaned_data.get("major_change", False)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -248,13 +285,22 @@ class EditorialMixin(InvalidatesPagesMixin):
         search.reindex(form.instance)
 
     def _make_pending_transition(self, request, obj) -> None:
+        note = {
+            "change_note": getattr(obj, "_change_note", ""),
+            "major": getattr(obj, "_major_change", False),
+        }
         target = getattr(obj, "_workflow_target", None)
         if target is None:
+            if obj.is_published and workflow.can_publish(request.user, type(obj)):
+                # an editor's change to a published record, live at once: its next version
+                versions.record_version(
+                    obj, note=note["change_note"], major=note["major"], user=request.user
+                )
             return
         del obj._workflow_target
         label = EditorialStatus(target).label
         try:
-            workflow.transition(obj, target, request.user)
+            workflow.transition(obj, target, request.user, **note)
         except workflow.TransitionError as error:
             reasons = "; ".join(error.reasons)
             self.message_user(

@@ -147,3 +147,34 @@ def test_a_version_page_shows_curator_text_only_through_the_sanitiser(visitor):
     html = visitor.get("/studies/s/versions/1/").content.decode()
     assert Audit(html).problems == []
     assert "<strong>found</strong>" in html
+
+
+def test_an_editor_saving_a_published_record_in_the_admin_gives_its_note_to_a_new_version(
+    draft_recommendation, editor, editor_client
+):
+    from django.urls import reverse
+
+    from tests.test_admin import form_data
+
+    workflow.transition(draft_recommendation, EditorialStatus.PUBLISHED, editor)
+    url = reverse("admin:resources_recommendation_change", args=[draft_recommendation.pk])
+    page = editor_client.get(url)
+    assert "Publishing a change" in page.content.decode()
+
+    response = editor_client.post(
+        url,
+        form_data(
+            page,
+            certainty=Certainty.VERY_LOW,
+            change_note="A second appraisal found serious risk of bias.",
+            major_change="on",
+        ),
+    )
+    assert response.status_code == 302
+    newest = versions.history(draft_recommendation)[0]
+    assert (newest.number, newest.major) == (2, True)
+    assert newest.note == "A second appraisal found serious risk of bias."
+    assert newest.changes == ["Certainty of evidence: Low → Very low"]
+
+    editor_client.post(url, form_data(editor_client.get(url)))  # saved, nothing changed
+    assert Recommendation.objects.get(pk=draft_recommendation.pk).version == 2

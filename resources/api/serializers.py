@@ -239,9 +239,24 @@ class ModelRulesSerializer(HtmlUrlMixin, ModelSerializer):
                 f"“{EditorialStatus(target_status).label}”: publishing needs an editor."
             )
         try:
-            workflow.transition(instance, target_status, user)
+            workflow.transition(instance, target_status, user, **self.change_note())
         except workflow.TransitionError as error:
             raise serializers.ValidationError({"status": error.reasons}) from error
+
+    def change_note(self) -> dict:
+        """`change_note` and `major`, sent with status=published, describe the new public
+        version (resources/versions.py)."""
+        data = self.initial_data if isinstance(self.initial_data, dict) else {}
+        note, major = data.get("change_note", ""), data.get("major", False)
+        if not isinstance(note, str) or len(note) > 2000:
+            raise serializers.ValidationError(
+                {"change_note": ["A text of at most 2000 characters."]}
+            )
+        if isinstance(major, str) and major.lower() in ("true", "false"):
+            major = major.lower() == "true"  # a form-encoded body
+        if not isinstance(major, bool):
+            raise serializers.ValidationError({"major": ["true or false."]})
+        return {"change_note": note, "major": major}
 
     extra_related: tuple[str, ...] = ()
 
@@ -514,6 +529,8 @@ class StudySerializer(ModelRulesSerializer):
             "status",
             "published_at",
             "updated_at",
+            "version",
+            "version_changed_at",
         ]
         read_only_fields = ["doi_url", "published_at", "updated_at"]
         extra_kwargs = {
@@ -639,6 +656,8 @@ class InterventionSerializer(ModelRulesSerializer):
             "status",
             "published_at",
             "updated_at",
+            "version",
+            "version_changed_at",
         ]
         read_only_fields = [
             "computed_rating",
@@ -717,6 +736,8 @@ class RecommendationSerializer(ModelRulesSerializer):
             "status",
             "published_at",
             "updated_at",
+            "version",
+            "version_changed_at",
         ]
         read_only_fields = ["published_at", "updated_at"]
         extra_kwargs = {"slug": {"validators": []}}
@@ -758,6 +779,8 @@ class TopicSerializer(ModelRulesSerializer):
             "status",
             "published_at",
             "updated_at",
+            "version",
+            "version_changed_at",
         ]
         read_only_fields = ["published_studies", "published_at", "updated_at"]
         extra_kwargs = {"slug": {"validators": []}, "name": {"validators": []}}

@@ -28,7 +28,15 @@ DRAFT = EditorialStatus.DRAFT
 
 def test_the_root_links_to_every_collection(api):
     body = api.get("/api/v1/").json()
-    assert set(body) == {"studies", "interventions", "recommendations", "topics"}
+    assert set(body) == {
+        "studies",
+        "interventions",
+        "recommendations",
+        "topics",
+        "revisions",
+        "changes",
+        "data_package",
+    }
     assert body["studies"] == "http://testserver/api/v1/studies/"
 
 

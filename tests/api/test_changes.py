@@ -1,0 +1,93 @@
+"""Versions through the API: numbers on records, change notes on publishing, a changes feed."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from resources import workflow
+from resources.models import Certainty, EditorialStatus
+from tests.factories import RecommendationEvidenceFactory, RecommendationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def recommendation(editor):
+    record = RecommendationFactory(
+        slug="reverse-mentoring",
+        status=EditorialStatus.IN_REVIEW,
+        published_at=None,
+        certainty=Certainty.LOW,
+    )
+    RecommendationEvidenceFactory(recommendation=record)
+    workflow.transition(record, EditorialStatus.PUBLISHED, editor)
+    return record
+
+
+def test_records_carry_their_version_and_its_date(api, recommendation):
+    record = api.get("/api/v1/recommendations/reverse-mentoring/").json()
+    assert record["version"] == 1
+    assert record["version_changed_at"]
+
+
+def test_an_editor_publishes_a_change_with_its_note_through_the_api(
+    api, editor_api, recommendation
+):
+    editor_api.patch(
+        "/api/v1/recommendations/reverse-mentoring/", {"status": "draft"}, format="json"
+    )
+    response = editor_api.patch(
+        "/api/v1/recommendations/reverse-mentoring/",
+        {
+            "certainty": "very_low",
+            "status": "published",
+            "change_note": "A second appraisal found serious risk of bias.",
+            "major": True,
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert api.get("/api/v1/recommendations/reverse-mentoring/").json()["version"] == 2
+
+    changes = api.get("/api/v1/changes/").json()["results"]
+    assert [(c["kind"], c["slug"], c["version"]) for c in changes] == [
+        ("recommendation", "reverse-mentoring", 2),
+        ("recommendation", "reverse-mentoring", 1),
+    ]
+    assert changes[0]["note"] == "A second appraisal found serious risk of bias."
+    assert changes[0]["major"] is True
+    assert changes[0]["changes"] == ["Certainty of evidence: Low → Very low"]
+    assert changes[0]["record_url"].endswith("/api/v1/recommendations/reverse-mentoring/")
+
+
+def test_a_bad_change_note_is_a_400(editor_api, recommendation):
+    editor_api.patch(
+        "/api/v1/recommendations/reverse-mentoring/", {"status": "draft"}, format="json"
+    )
+    response = editor_api.patch(
+        "/api/v1/recommendations/reverse-mentoring/",
+        {"status": "published", "major": "perhaps"},
+        format="json",
+    )
+    assert response.status_code == 400
+
+
+def test_changes_since_a_date_and_bad_dates(api, recommendation):
+    tomorrow = (timezone.now() + timedelta(days=1)).date().isoformat()
+    assert api.get(f"/api/v1/changes/?since={tomorrow}").json()["results"] == []
+    today = timezone.now().date().isoformat()
+    assert len(api.get(f"/api/v1/changes/?since={today}").json()["results"]) == 1
+    assert api.get("/api/v1/changes/?since=yesterday").status_code == 400
+    assert api.get("/api/v1/changes/?since=2026-13-45").status_code == 400
+
+
+def test_changes_of_unpublished_records_stay_out(api, editor, recommendation):
+    workflow.transition(recommendation, EditorialStatus.DRAFT, editor)
+    assert api.get("/api/v1/changes/").json()["results"] == []
+
+
+def test_the_api_root_links_the_changes_and_the_data_package(api):
+    root = api.get("/api/v1/").json()
+    assert root["changes"].endswith("/api/v1/changes/")
+    assert root["data_package"].endswith("/data/datapackage.json")
