@@ -17,6 +17,8 @@ from typing import NamedTuple
 import bibtexparser
 import rispy
 from bibtexparser.model import Entry, Field
+from django.utils import timezone
+from django.utils.formats import date_format
 from pylatexenc.latexencode import unicode_to_latex
 
 from resources.citations import csl_json, page_range
@@ -44,6 +46,21 @@ def _one_line(value):
     return _LINE_BREAKS.sub(" ", value).strip() if isinstance(value, str) else value
 
 
+def library_record(study) -> str:
+    """Which version of the library's record an export holds, and when it was taken:
+    "Evidence library record /studies/<slug>/, version 2 of 7 December 2026, accessed
+    8 December 2026"; empty for a record never published as a version."""
+    if not getattr(study, "version", 0):
+        return ""
+    changed = date_format(study.version_changed_at, "j F Y") if study.version_changed_at else ""
+    accessed = date_format(timezone.localdate(), "j F Y")
+    return (
+        f"Evidence library record {study.get_absolute_url()}, version {study.version}"
+        + (f" of {changed}" if changed else "")
+        + f", accessed {accessed}"
+    )
+
+
 def ris_entry(study) -> dict:
     entry = {
         "type_of_reference": "JOUR" if study.journal else "GEN",
@@ -65,6 +82,7 @@ def ris_entry(study) -> dict:
         "urls": [study.url] if study.url else [],
         "abstract": study.abstract,
         "keywords": [topic.name for topic in study.published_topics],
+        "notes": [note] if (note := library_record(study)) else [],
     }
     entry.update({key: value for key, value in optional.items() if value})
     return {key: _one_line(value) for key, value in entry.items()}
@@ -114,6 +132,8 @@ def bibtex_entry(study) -> Entry:
         "url": study.url,
     }
     fields += [Field(key, value) for key, value in raw_fields.items() if value]
+    if note := library_record(study):
+        fields.append(Field("note", _latex(note)))
     return Entry("article", study.slug, fields)
 
 
@@ -139,6 +159,9 @@ CSV_COLUMNS = [
     "topics",
     "sample_size",
     "library_path",
+    "library_version",
+    "library_version_date",
+    "accessed",
 ]
 
 
@@ -167,6 +190,11 @@ def csv_row(study) -> dict:
         "topics": "; ".join(topic.name for topic in study.published_topics),
         "sample_size": study.sample_size,
         "library_path": study.get_absolute_url(),
+        "library_version": study.version or "",
+        "library_version_date": study.version_changed_at.date().isoformat()
+        if study.version_changed_at
+        else "",
+        "accessed": timezone.localdate().isoformat(),
     }
 
 

@@ -178,3 +178,28 @@ def test_an_editor_saving_a_published_record_in_the_admin_gives_its_note_to_a_ne
 
     editor_client.post(url, form_data(editor_client.get(url)))  # saved, nothing changed
     assert Recommendation.objects.get(pk=draft_recommendation.pk).version == 2
+
+
+def test_the_citation_box_and_the_exports_name_the_version_and_the_date_accessed(visitor):
+    import csv
+    import io
+
+    import rispy
+    from django.utils import timezone
+
+    study = StudyFactory(slug="wyatt-2025", title="Self-curated collectives")
+    versions.record_version(study)
+    today = timezone.localdate()
+
+    page = visitor.get("/studies/wyatt-2025/").content.decode()
+    assert "This library's record of the study: version 1 of" in page
+    assert f"accessed {today.day} {today:%B %Y}" in page
+
+    ris = rispy.loads(visitor.get("/studies/wyatt-2025/cite.ris").content.decode())
+    assert ris[0]["notes"] == [
+        f"Evidence library record /studies/wyatt-2025/, version 1 of {today.day} "
+        f"{today:%B %Y}, accessed {today.day} {today:%B %Y}"
+    ]
+    exported = visitor.get("/studies/export/?format=csv").content.decode()
+    [row] = csv.DictReader(io.StringIO(exported))
+    assert (row["library_version"], row["accessed"]) == ("1", today.isoformat())
