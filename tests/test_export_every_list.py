@@ -10,8 +10,9 @@ import pytest
 import rispy
 from django.urls import reverse
 
-from resources import search
+from resources import search, tallies
 from resources.models import EvidenceRelation
+from resources.rating import refresh_rating
 from tests.factories import (
     InterventionFactory,
     InterventionStudyFactory,
@@ -38,6 +39,7 @@ def topic():
         StudyAuthorFactory(study=study, position=1, family_name="Wyatt", given_names="T R")
         study.topics.add(topic)
     StudyFactory(title="A study on another topic")
+    tallies.recount_studies()  # the topic page reads its stored count
     return topic
 
 
@@ -95,6 +97,7 @@ def test_a_topic_page_offers_its_studies_as_files(visitor, topic):
 def test_a_practices_page_offers_its_studies_as_files(visitor):
     intervention = InterventionFactory(slug="reverse-mentoring")
     InterventionStudyFactory(intervention=intervention)
+    refresh_rating(intervention)  # the page reads its stored count of studies
     response = visitor.get(intervention.get_absolute_url())
     assert "?format=bibtex&amp;intervention=reverse-mentoring" in response.content.decode()
 
@@ -122,3 +125,11 @@ def test_search_results_offer_the_matching_studies_as_files(visitor, topic, cloc
     exported = _export(visitor, format="ris", q="anti-racism")
     assert 'filename="studies-search-anti-racism-2026-12-07.ris"' in exported["Content-Disposition"]
     assert len(rispy.loads(exported.content.decode())) == 3
+
+
+def test_an_empty_list_offers_nothing_to_export(visitor):
+    topic = TopicFactory(slug="empty-topic")
+    assert (
+        "Export the studies on this topic"
+        not in visitor.get(topic.get_absolute_url()).content.decode()
+    )

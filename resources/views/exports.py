@@ -39,8 +39,8 @@ def filters_of(params) -> list[tuple[str, str]]:
 
 def export_links(params, total: int) -> list[tuple[str, str]]:
     """(label, address) for each format, exporting exactly the list these filters give:
-    every page of it. None when the list is larger than one export holds."""
-    if total > MAX_EXPORT:
+    every page of it. None when the list is empty or larger than one export holds."""
+    if not total or total > MAX_EXPORT:
         return []
     query = filters_of(params)
     base = reverse("resources:study-export")
