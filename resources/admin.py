@@ -390,7 +390,18 @@ class TopicAdmin(EditorialMixin, SimpleHistoryAdmin):
 # Studies -----------------------------------------------------------------------------
 
 
-class PositionedFormSet(forms.BaseInlineFormSet):
+class LabelledFormSet(forms.BaseInlineFormSet):
+    """Each field of a row named for assistive technology: a tabular inline shows its
+    labels only as column headings, which label no field."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = "new row" if index is None else f"row {index + 1}"
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("aria-label", f"{field.label} ({row})")
+
+
+class PositionedFormSet(LabelledFormSet):
     """Rows in order: a new row left without a position takes the next number."""
 
     def add_fields(self, form, index):
@@ -425,6 +436,7 @@ class StudyAuthorInline(admin.TabularInline):
 
 class StudyLearnerLevelInline(admin.TabularInline):
     model = StudyLearnerLevel
+    formset = LabelledFormSet
     after_fieldset = "Design and participants"
     extra = 0
     verbose_name = "learner level of the participants"
@@ -469,6 +481,7 @@ class FindingInline(admin.StackedInline):
 
 class StudyReferenceInline(admin.TabularInline):
     model = StudyReference
+    formset = LabelledFormSet
     classes = ["collapse"]
     fk_name = "citing"
     autocomplete_fields = ["cited"]
@@ -691,6 +704,7 @@ class InterventionAdmin(EditorialMixin, SimpleHistoryAdmin):
 
 class RecommendationEvidenceInline(admin.TabularInline):
     model = RecommendationEvidence
+    formset = LabelledFormSet
     autocomplete_fields = ["study"]
     fields = ["study", "relation", "note"]
     extra = 0

@@ -1,0 +1,48 @@
+"""The curation admin passes axe-core (WCAG 2.2 A/AA): its list, change, import and review
+pages, as an editor sees them in a real browser."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from resources import revisions
+from tests.browser.conftest import axe_violations
+from tests.test_admin import make_study
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def signed_in(site, editor):
+    """The browser signed in as an editor (the session made by the test client)."""
+    client = Client()
+    client.force_login(editor)
+    site.page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.url}]
+    )
+    return site
+
+
+@pytest.fixture
+def revision(curator):
+    study = make_study()
+    data = revisions.snapshot(study)
+    data["fields"]["title"] = "A proposed wording"
+    return revisions.propose(study, data, curator)
+
+
+def test_the_admin_pages_have_no_axe_violations(signed_in, revision):
+    study = revision.record
+    found = {}
+    for path in [
+        reverse("admin:index"),
+        reverse("admin:resources_study_changelist"),
+        reverse("admin:resources_study_change", args=[study.pk]),
+        reverse("admin:resources_study_import"),
+        reverse("admin:review_queue"),
+        reverse("admin:resources_revision_change", args=[revision.pk]),
+    ]:
+        response = signed_in.goto(path)
+        assert response.status == 200, path
+        found[path] = axe_violations(signed_in.page)
+    assert found == {path: [] for path in found}
