@@ -84,8 +84,10 @@ def parse_since(raw: str) -> datetime:
     parameters=[
         OpenApiParameter(
             "since",
-            OpenApiTypes.STR,
-            description="Only versions published at or after this date (or date and time).",
+            OpenApiTypes.DATETIME,
+            description="Only versions published at or after this date and time "
+            "(a date alone, e.g. 2026-12-07, means its start, UTC).",
+            allow_blank=False,
         )
     ]
 )
@@ -106,7 +108,6 @@ class ChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             .order_by("-published_at", "-pk")
         )
         if "since" in self.request.query_params:
-            versions = versions.filter(
-                published_at__gte=parse_since(self.request.query_params["since"])
-            )
+            since = parse_since(self.request.query_params["since"])
+            versions = versions.filter(published_at__gte=since)
         return versions
