@@ -46,3 +46,18 @@ def test_the_admin_pages_have_no_axe_violations(signed_in, revision):
         assert response.status == 200, path
         found[path] = axe_violations(signed_in.page)
     assert found == {path: [] for path in found}
+
+
+def test_the_list_columns_are_readable_at_1280_px(signed_in, revision):
+    signed_in.page.set_viewport_size({"width": 1280, "height": 900})
+    signed_in.goto(reverse("admin:resources_study_changelist"))
+    cells = signed_in.page.evaluate(
+        """() => [...document.querySelectorAll('#result_list .workflow-state')].map(
+            element => ({text: element.textContent, right: element.getBoundingClientRect().right,
+                         clipped: element.scrollWidth > element.clientWidth}))"""
+    )
+    width = signed_in.page.evaluate("() => document.documentElement.clientWidth")
+    assert cells
+    for cell in cells:
+        assert cell["text"] in ("Draft", "In review", "Published")
+        assert cell["right"] <= width and not cell["clipped"]
