@@ -2,9 +2,8 @@
 
 Records that belong to a study, an intervention or a recommendation (authors, outcomes,
 findings, references, study links, evidence) are edited as inlines of their parent. Every
-save that can change an intervention's evidence rating recomputes it through
-`resources.rating.refresh_rating`, and its row of the evidence map through
-`resources.evidence_map.refresh_cells`, explicitly, from the admin that made the change.
+save and delete ends in `resources.changes.record`, which recomputes what depends on the
+record (ratings, the evidence map, counts, the search index, cached pages).
 
 Status changes go through `resources.workflow` (curators: draft and review; editors also
 publish and unpublish), whether by action, by the change form or by reverting to an
@@ -12,14 +11,12 @@ earlier version in the history (django-simple-history). The import page and the
 integrity report are views of the study admin, in `resources.admin_views`.
 """
 
-from collections.abc import Iterable
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -27,8 +24,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
-from library.page_cache import bump_generation
-from resources import evidence_map, rating, revisions, search, tallies, versions, workflow
+from resources import changes, revisions, versions, workflow
 from resources.admin_review import RevisionAdmin  # noqa: F401 (registers the review queue)
 from resources.admin_views import CurationToolsMixin
 from resources.models import (
@@ -53,20 +49,6 @@ from resources.models import (
 admin.site.site_header = "Evidence library curation"
 admin.site.site_title = "Evidence library curation"
 admin.site.index_title = "Curate the evidence"
-
-
-def refresh_evidence(interventions: Iterable[Intervention]) -> None:
-    """What the linked studies decide for each intervention: its rating and its map cells."""
-    interventions = list(interventions)
-    for intervention in interventions:
-        rating.refresh_rating(intervention)
-    evidence_map.refresh_cells(interventions)
-
-
-def recount_after_study_change(filed_before: set[int], study: Study | None = None) -> None:
-    """The counts of published studies, after a study's topics changed or it went."""
-    filed = Q(pk__in=filed_before) | (Q(studies=study) if study else Q())
-    tallies.recount_studies(Topic.objects.filter(filed))
 
 
 # Editorial workflow ------------------------------------------------------------------
@@ -121,25 +103,39 @@ EDITORIAL_FIELDSET = (
 )
 
 
-class InvalidatesPagesMixin:
-    """Every save and delete in the admin makes the cached public pages stale.
+class RecordsChangesMixin:
+    """Every save and delete in the admin ends in `resources.changes.record`.
 
-    save_model is the one hook every save passes through, the change form's and a
-    revert from the history alike; the pages are bumped again when the transaction
-    commits, after the inlines are saved.
+    A save is recorded once the record and its inlines are saved (`save_related`), before
+    any status change or version is made of it. Reverting to a version in the history
+    saves without `save_related`, so its response records it. What a study was linked to
+    is read before it is saved, since the save may unlink it.
     """
 
     def save_model(self, request, obj, form, change):
+        request.linked_before = changes.linked([obj])
         super().save_model(request, obj, form, change)
-        bump_generation()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        changes.record(form.instance, **request.linked_before)
+        request.changes_recorded = True
+
+    def response_change(self, request, obj):
+        if not getattr(request, "changes_recorded", False):  # a revert from the history
+            changes.record(obj, **getattr(request, "linked_before", {}))
+        return super().response_change(request, obj)
 
     def delete_model(self, request, obj):
+        before = changes.linked([obj])
         super().delete_model(request, obj)
-        bump_generation()
+        changes.record(obj, **before)
 
     def delete_queryset(self, request, queryset):
+        deleted = list(queryset)
+        before = changes.linked(deleted)
         super().delete_queryset(request, queryset)
-        bump_generation()
+        changes.record(*deleted, **before)
 
 
 class ChangeNoteForm(forms.ModelForm):
@@ -160,7 +156,7 @@ class ChangeNoteForm(forms.ModelForm):
     )
 
 
-class EditorialMixin(InvalidatesPagesMixin):
+class EditorialMixin(RecordsChangesMixin):
     """What the admins of the four publishable models share: the editorial workflow.
 
     Actions offered only to users allowed to take them, a status choice limited to the
@@ -280,10 +276,6 @@ class EditorialMixin(InvalidatesPagesMixin):
         obj._major_change = form.cleaned_data.get("major_change", False)
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        search.reindex(form.instance)
-
     def _make_pending_transition(self, request, obj) -> None:
         note = {
             "change_note": getattr(obj, "_change_note", ""),
@@ -350,7 +342,7 @@ class EditorialMixin(InvalidatesPagesMixin):
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(InvalidatesPagesMixin, admin.ModelAdmin):
+class SourceDocumentAdmin(RecordsChangesMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "kind", "file_name", "created_at"]
     list_filter = ["kind"]
     search_fields = ["title", "slug", "file_name"]
@@ -359,7 +351,7 @@ class SourceDocumentAdmin(InvalidatesPagesMixin, admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(InvalidatesPagesMixin, admin.ModelAdmin):
+class CountryAdmin(RecordsChangesMixin, admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
@@ -380,11 +372,6 @@ class TopicAdmin(EditorialMixin, SimpleHistoryAdmin):
         ("Provenance", {"fields": ["sources"]}),
         EDITORIAL_FIELDSET,
     ]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # the form's copy of the stored count may be older than the row's
-        Topic.objects.filter(pk=obj.pk).recount_studies()
 
 
 # Studies -----------------------------------------------------------------------------
@@ -571,28 +558,6 @@ class StudyAdmin(CurationToolsMixin, EditorialMixin, SimpleHistoryAdmin):
         EDITORIAL_FIELDSET,
     ]
 
-    def save_related(self, request, form, formsets, change):
-        filed_before = set(form.instance.topics.values_list("pk", flat=True))
-        super().save_related(request, form, formsets, change)
-        # its design, appraisal, status, outcomes or findings may change the rating and the
-        # map cells of every linked intervention
-        refresh_evidence(form.instance.interventions.all())
-        recount_after_study_change(filed_before, form.instance)
-
-    def delete_model(self, request, obj):
-        interventions = list(obj.interventions.all())
-        filed_before = set(obj.topics.values_list("pk", flat=True))
-        super().delete_model(request, obj)
-        refresh_evidence(interventions)
-        recount_after_study_change(filed_before)
-
-    def delete_queryset(self, request, queryset):
-        interventions = list(Intervention.objects.filter(studies__in=queryset).distinct())
-        filed_before = set(Topic.objects.filter(studies__in=queryset).values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        refresh_evidence(interventions)
-        recount_after_study_change(filed_before)
-
 
 # Interventions -----------------------------------------------------------------------
 
@@ -694,10 +659,6 @@ class InterventionAdmin(EditorialMixin, SimpleHistoryAdmin):
         items = format_html_join("", "<li>{}</li>", ((r,) for r in obj.computed_rating_reasons))
         return format_html("<ul>{}</ul>", items)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        refresh_evidence([form.instance])  # its study links are an inline
-
 
 # Recommendations ---------------------------------------------------------------------
 
@@ -746,7 +707,7 @@ class RecommendationAdmin(EditorialMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SynonymGroup)
-class SynonymGroupAdmin(InvalidatesPagesMixin, admin.ModelAdmin):
+class SynonymGroupAdmin(RecordsChangesMixin, admin.ModelAdmin):
     """The curators' synonyms: searches read them as they run, so a change shows at once."""
 
     list_display = ["terms", "note"]

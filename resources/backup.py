@@ -16,7 +16,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import transaction
 
-from library.page_cache import bump_generation
+from resources import changes
 
 # Rebuilt by `migrate` (content types, permissions) or by the app (the search index, the
 # evidence map's cells), or worthless after a restore (sessions, queued background tasks).
@@ -34,6 +34,7 @@ EXCLUDED = [
     "resources.evidencemapcell",
     "resources.publishedtotal",
     "django_tasks_database",  # the background queue: work in flight, not records
+    "resources.librarychange",
 ]
 # Left out unless a full copy is asked for; password hashes are blanked (not left out, so
 # that the accounts, their groups and their history survive).
@@ -107,16 +108,7 @@ def restore(path: str, replace: bool = False) -> None:
     `replace` first deletes every record there (as `manage.py flush` does); the command
     asks for it only when the database is not empty.
     """
-    from resources.evidence_map import refresh_all_cells
-    from resources.rating import refresh_all_ratings
-    from resources.search import reindex_all
-    from resources.tallies import recount_studies
-
     if replace:
         call_command("flush", interactive=False, verbosity=0)
     call_command("loaddata", path, verbosity=0)
-    refresh_all_ratings()
-    refresh_all_cells()
-    recount_studies()
-    reindex_all()
-    bump_generation()
+    changes.rebuild()

@@ -28,8 +28,7 @@ from typing import Protocol
 
 from django.db import models, transaction
 
-from library.page_cache import bump_generation
-from resources.evidence_map import refresh_all_cells
+from resources import changes
 from resources.models import (
     AppraisalStatus,
     AppraisalTool,
@@ -62,9 +61,6 @@ from resources.models import (
     StudyReference,
     Topic,
 )
-from resources.rating import refresh_all_ratings
-from resources.search import reindex_all
-from resources.tallies import recount_studies
 
 SYNTHETIC_SOURCE_SLUG = "synthetic-corpus"
 SLUG_PREFIX = "synthetic-"
@@ -759,14 +755,8 @@ def generate(
     progress = progress or _Silent()
     with transaction.atomic():
         counts = _Builder(studies, seed, progress).run()
-        progress.stage("ratings", 0)
-        refresh_all_ratings()
-        progress.stage("evidence map", 0)
-        refresh_all_cells()
-        recount_studies()
-        progress.stage("search index", 0)
-        reindex_all()
-        bump_generation()
+        progress.stage("ratings, evidence map, counts and search index", 0)
+        changes.rebuild()
     return CorpusReport(counts)
 
 

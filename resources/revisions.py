@@ -25,11 +25,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import update_change_reason
 
-from resources import tallies, versions, workflow
+from resources import changes, versions, workflow
 from resources.models import (
     EditorialStatus,
     Intervention,
@@ -340,7 +339,7 @@ def publish(revision: Revision, user, note: str = "", major: bool = False):
     """
     revision = _reviewable(revision, user)
     obj = revision.model._default_manager.get(pk=revision.object_id)
-    topics_before = set(obj.topics.values_list("pk", flat=True)) if hasattr(obj, "topics") else ()
+    linked_before = changes.linked([obj])  # what the revision may unlink a study from
     author = revision.author or "a deleted user"
     reason = f"Revision {revision.pk} by {author}, published" + (f": {note}" if note else ".")
     apply(obj, revision.data, user, reason)
@@ -350,7 +349,7 @@ def publish(revision: Revision, user, note: str = "", major: bool = False):
     revision.reviewer, revision.reviewed_at = user, timezone.now()
     revision.note, revision.is_major = note, major
     revision.save()
-    after_apply(obj, topics_before)
+    changes.record(obj, **linked_before)
     return obj
 
 
@@ -413,10 +412,3 @@ def _apply_rows(obj, relation, rows: list[dict], user) -> None:
             ) from error
         row._history_user = user
         row.save()
-
-
-def after_apply(obj, topics_before) -> None:
-    """What a published revision changes elsewhere: counts, ratings, map, search, pages."""
-    if isinstance(obj, Study):
-        tallies.recount_studies(Topic.objects.filter(Q(pk__in=topics_before) | Q(studies=obj)))
-    workflow.after_status_change([obj])

@@ -9,11 +9,7 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
-from library.page_cache import bump_generation
-from resources.evidence_map import refresh_all_cells
-from resources.rating import refresh_all_ratings
-from resources.search import reindex_all
-from resources.tallies import recount_studies
+from resources import changes
 from resources.versions import ensure_first_versions
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -98,15 +94,11 @@ def _load_file(path: Path, report: SeedReport) -> None:
 
 @transaction.atomic
 def load_seed(files: list[Path] | None = None) -> SeedReport:
-    """Load the fixture files in order, then ratings, the evidence map and the search index;
-    any error loads nothing."""
+    """Load the fixture files in order, then rebuild what derives from them; any error
+    loads nothing."""
     report = SeedReport()
     for path in files if files is not None else fixture_files():
         _load_file(path, report)
-    refresh_all_ratings()
-    refresh_all_cells()
-    recount_studies()
-    ensure_first_versions()
-    reindex_all()
-    bump_generation()
+    changes.rebuild()
+    ensure_first_versions()  # snapshots the records as rebuilt: their ratings too
     return report

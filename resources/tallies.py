@@ -2,10 +2,8 @@
 the library's (`PublishedTotal`, on the home page and the unfiltered studies list) and
 each topic's (`Topic.published_studies`, on its page and the topic list).
 
-Every write path that changes a study's status or topics calls `recount_studies`,
-explicitly, as it calls `refresh_rating`: the workflow, the study admin, the API,
-seeding, restoring a backup, the corpus. The integrity report flags any count that has
-drifted.
+`recount_studies` is called by `resources.changes` after any write that touches a study
+or a topic. The integrity report flags any count that has drifted.
 """
 
 from django.db.models import QuerySet

@@ -13,14 +13,13 @@ Publishing also needs what the public pages depend on (`publication_problems`):
 - a recommendation needs at least one published study as its evidence.
 
 `transition` is the one write path for a status change: the admin's actions and forms
-call it, and it refreshes what the change affects (ratings, the evidence map, the search
-index).
+and the API call it, and it hands the record to `resources.changes.record`, which
+refreshes what the change affects.
 """
 
 from django.db import transaction
 
-from library.page_cache import bump_generation
-from resources import datapackage, evidence_map, rating, search, tallies, versions
+from resources import changes, versions
 from resources.models import (
     EditorialStatus,
     Intervention,
@@ -127,24 +126,5 @@ def transition(obj, target: EditorialStatus, user, *, change_note: str = "", maj
     obj.save(update_fields=["status", "published_at", "updated_at"])
     if target == EditorialStatus.PUBLISHED:
         versions.record_version(obj, note=change_note, major=major, user=user)
-    after_status_change([obj])
+    changes.record(obj)
     return True
-
-
-def after_status_change(objects: list) -> None:
-    """What a status change affects elsewhere: ratings, the evidence map, the counts of
-    published studies, the search index, cached pages."""
-    studies = [obj for obj in objects if isinstance(obj, Study)]
-    interventions = {obj.pk: obj for obj in objects if isinstance(obj, Intervention)}
-    if studies:
-        tallies.recount_studies(Topic.objects.filter(studies__in=studies))
-        for intervention in Intervention.objects.filter(studies__in=studies).distinct():
-            interventions.setdefault(intervention.pk, intervention)
-    for intervention in interventions.values():
-        rating.refresh_rating(intervention)
-    evidence_map.refresh_cells(interventions.values())
-    for obj in objects:
-        search.reindex(obj)
-    bump_generation()
-    # the open data package holds published records only: rebuilt in the background
-    transaction.on_commit(datapackage.rebuild_data_package.enqueue)

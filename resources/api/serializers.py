@@ -20,8 +20,7 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.reverse import reverse
 
-from library.page_cache import bump_generation
-from resources import evidence_map, rating, search, tallies, workflow
+from resources import changes, workflow
 from resources.models import (
     Country,
     EditorialStatus,
@@ -202,6 +201,7 @@ class ModelRulesSerializer(HtmlUrlMixin, ModelSerializer):
 
     @transaction.atomic
     def save(self, **kwargs):
+        linked_before = changes.linked([self.instance]) if self.instance else {}
         data = dict(self.validated_data, **kwargs)
         target_status = data.pop("status", None)
         children = {name: data.pop(name) for name in self.child_serializers if name in data}
@@ -218,11 +218,9 @@ class ModelRulesSerializer(HtmlUrlMixin, ModelSerializer):
             child_model = self.child_serializers[name].Meta.model
             child_model.objects.filter(study=instance).delete()
             child_model.objects.bulk_create(child_model(study=instance, **row) for row in rows)
-        self.after_save(instance)
         if target_status and target_status != instance.status:
             self.move_to(instance, target_status)
-        search.reindex(instance)  # the search index follows every write, as in the admin
-        bump_generation()  # and so do the cached pages
+        changes.record(instance, **linked_before)
         self.instance = instance
         return instance
 
@@ -262,9 +260,6 @@ class ModelRulesSerializer(HtmlUrlMixin, ModelSerializer):
 
     def save_related(self, instance, name, values):
         getattr(instance, name).set(values)
-
-    def after_save(self, instance):
-        """Effects on other records, called explicitly (as the admin does)."""
 
 
 def validate_rows(model, rows: list[dict]) -> list[dict] | None:
@@ -549,21 +544,8 @@ class StudySerializer(ModelRulesSerializer):
             StudyLearnerLevel.objects.bulk_create(
                 StudyLearnerLevel(study=instance, level=level) for level in dict.fromkeys(values)
             )
-        elif name == "topics":
-            filed_before = set(instance.topics.values_list("pk", flat=True))
-            super().save_related(instance, name, values)
-            filed = filed_before | {topic.pk for topic in values}
-            tallies.recount_studies(Topic.objects.filter(pk__in=filed))  # as the admin does
         else:
             super().save_related(instance, name, values)
-
-    def after_save(self, instance):
-        # its design, appraisal, status, outcomes or findings may change the rating and the
-        # map cells of every linked intervention
-        interventions = list(instance.interventions.all())
-        for intervention in interventions:
-            rating.refresh_rating(intervention)
-        evidence_map.refresh_cells(interventions)
 
 
 # Interventions ------------------------------------------------------------------------
@@ -670,9 +652,6 @@ class InterventionSerializer(ModelRulesSerializer):
     @extend_schema_field(EvidenceCountsSerializer)
     def get_evidence(self, obj) -> dict:
         return evidence_counts(obj)
-
-    def after_save(self, instance):
-        rating.refresh_rating(instance)
 
 
 class StudyListSerializer(StudySerializer):
@@ -784,7 +763,3 @@ class TopicSerializer(ModelRulesSerializer):
         ]
         read_only_fields = ["published_studies", "published_at", "updated_at"]
         extra_kwargs = {"slug": {"validators": []}, "name": {"validators": []}}
-
-    def after_save(self, instance):
-        # the instance's copy of the stored count may be older than the row's
-        Topic.objects.filter(pk=instance.pk).recount_studies()  # the answer reloads it

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from resources import changes
 from resources.models import (
     AppraisalStatus,
     EditorialStatus,
@@ -497,6 +498,7 @@ def apply(parsed: ParsedFile, user=None) -> ImportResult:
                 created += writer.save(list(batch))
         except _Unsaveable as error:
             raise ImportRefused(plan) from error.__cause__
+        changes.record()  # drafts only: nothing derived counts them, but the library changed
         return ImportResult(plan, created, writer.source)
 
 
@@ -531,4 +533,5 @@ def import_records(
                 tally.add(entry)
         if tally.problem_count or not tally.actions:
             raise ImportRefused(tally)
+        changes.record()  # drafts only: nothing derived counts them, but the library changed
         return tally

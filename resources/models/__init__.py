@@ -37,7 +37,7 @@ from .study import (
     StudyLearnerLevel,
     StudyReference,
 )
-from .tally import PublishedTotal
+from .tally import LibraryChange, PublishedTotal
 from .topic import Topic
 from .version import Version
 
@@ -64,6 +64,7 @@ __all__ = [
     "InterventionType",
     "KirkpatrickLevel",
     "LearnerLevel",
+    "LibraryChange",
     "LinkType",
     "Outcome",
     "Publishable",

@@ -74,8 +74,7 @@ class Publishable(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Defaults rather than auto_now: fixtures load in raw mode, which skips auto_now.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    # indexed for the API's Last-Modified: the newest change, without reading every row
-    updated_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
     # the public version (resources/versions.py): 0 until first published
     version = models.PositiveIntegerField(
         default=0, editable=False, help_text="The published version: 1, 2, 3, ..."

@@ -15,3 +15,13 @@ class PublishedTotal(models.Model):
 
     def __str__(self):
         return f"published {self.model} total ({self.count})"
+
+
+class LibraryChange(models.Model):
+    """When the library last changed: one row, written by `resources.changes` after every
+    write, and read for the API's Last-Modified."""
+
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"library changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"
