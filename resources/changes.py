@@ -69,9 +69,7 @@ def record(*records, interventions: Iterable = (), topics: Iterable = ()) -> Non
     evidence_map.refresh_cells(rated.values())
     if filed or any(isinstance(obj, Study) for obj in records):
         tallies.recount_studies(Topic.objects.filter(pk__in=filed))
-    for obj in records:
-        if isinstance(obj, INDEXED):
-            search.reindex(obj)
+    search.refresh(obj for obj in records if isinstance(obj, INDEXED))
     _library_changed(published=any(isinstance(obj, INDEXED) for obj in records))
 
 
@@ -81,7 +79,7 @@ def rebuild() -> None:
     rating.refresh_all_ratings()
     evidence_map.refresh_all_cells()
     tallies.recount_studies()
-    search.reindex_all()
+    search.rebuild()
     _library_changed(published=True)
 
 
