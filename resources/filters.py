@@ -35,15 +35,6 @@ MAX_CHOICES = 20
 UNREPORTED = "unreported"
 
 
-def narrows(filterset) -> bool:
-    """Whether a bound, valid FilterSet leaves any record out (an order does not)."""
-    return any(
-        value not in (None, "", [], ())
-        for name, value in filterset.form.cleaned_data.items()
-        if name != "sort"
-    )
-
-
 class BoundedMultipleChoiceField(forms.MultipleChoiceField):
     """A multiple choice that refuses absurdly long lists instead of building huge queries."""
 

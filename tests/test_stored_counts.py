@@ -165,3 +165,11 @@ def test_a_drifted_library_total_is_reported_until_recounted(admin_client):
     )
     call_command("load_seed", verbosity=0)  # one of the write paths that recount
     assert [p for p in find_problems() if p.kind == "total_out_of_step"] == []
+
+
+def test_a_blank_filter_reads_the_stored_total_and_an_unknown_parameter_counts(client):
+    """The stored total is used only where the query string certainly narrows nothing."""
+    StudyFactory.create_batch(2)
+    PublishedTotal.objects.filter(model="study").update(count=7)
+    assert client.get("/api/v1/studies/", {"q": "", "page": 1}).json()["count"] == 7
+    assert client.get("/api/v1/studies/", {"utm_source": "x"}).json()["count"] == 2

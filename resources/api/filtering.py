@@ -1,7 +1,7 @@
 """The website's FilterSets, with two refusals the API adds for scripts' sake: a one-value
 filter given twice, and a slug list with something that is not a slug in it."""
 
-from django_filters import filters, utils
+from django_filters import filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
@@ -12,11 +12,7 @@ SLUG_PATTERN = f"^{SLUG.pattern}$"
 
 
 class FilterBackend(DjangoFilterBackend):
-    """Django keeps the last of repeated values silently; a script deserves to be told.
-
-    The bound FilterSet stays on the view, for the paginator to ask whether it narrows the
-    list (an unfiltered list's length may be stored).
-    """
+    """Django keeps the last of repeated values silently; a script deserves to be told."""
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
@@ -36,10 +32,4 @@ class FilterBackend(DjangoFilterBackend):
             }
             if repeated or malformed:
                 raise ValidationError(repeated | malformed)
-        filterset = self.get_filterset(request, queryset, view)
-        if filterset is None:
-            return queryset
-        if not filterset.is_valid() and self.raise_exception:
-            raise utils.translate_validation(filterset.errors)
-        view.filterset = filterset  # the paginator asks it whether the list is narrowed
-        return filterset.qs
+        return super().filter_queryset(request, queryset, view)

@@ -1,10 +1,11 @@
 """Page-number pagination that refuses bad page numbers and sizes instead of guessing."""
 
-from django.core.paginator import Paginator
+from functools import partial
+
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
-from resources.filters import narrows
+from resources.pagination import Paginator, narrowed
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -36,16 +37,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
         )
 
     def paginate_queryset(self, queryset, request, view=None):
+        """The website's paginator, given the view's stored count of its whole list
+        (`count_unfiltered`) when nothing narrows the list."""
         positive_int(request, self.page_query_param)
-        self.stored_count = stored_count(view)
+        count_unfiltered = getattr(view, "count_unfiltered", None)
+        if count_unfiltered is None or narrowed(request.query_params):
+            self.django_paginator_class = Paginator
+        else:
+            self.django_paginator_class = partial(Paginator, stored_count=count_unfiltered)
         return super().paginate_queryset(queryset, request, view)
-
-    def django_paginator_class(self, queryset, page_size):
-        """Django's paginator, told the list's length where the view keeps it stored."""
-        paginator = Paginator(queryset, page_size)
-        if self.stored_count is not None:
-            paginator.count = self.stored_count
-        return paginator
 
     def get_schema_operation_parameters(self, view):
         return [
@@ -66,13 +66,3 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
             },
         ]
-
-
-def stored_count(view) -> int | None:
-    """The view's stored count of its whole list (`count_unfiltered`), when no filter
-    narrows the list: counting every published study took 6 ms at 100,000."""
-    count_unfiltered = getattr(view, "count_unfiltered", None)
-    filterset = getattr(view, "filterset", None)
-    if count_unfiltered is None or filterset is None or narrows(filterset):
-        return None
-    return count_unfiltered()

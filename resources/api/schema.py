@@ -59,7 +59,6 @@ def doc_excludes() -> list[type]:
 
     return [
         *get_lib_doc_excludes(),
-        serializers.ModelSerializer,
         serializers.ModelRulesSerializer,
         serializers.HtmlUrlMixin,
     ]

@@ -7,7 +7,6 @@ QuerySet methods, whose prefetches start from `.published()`.
 """
 
 import copy
-from functools import cached_property
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -16,8 +15,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.fields import SkipField
-from rest_framework.relations import PKOnlyObject
 from rest_framework.reverse import reverse
 
 from resources import changes, workflow
@@ -38,119 +35,27 @@ from resources.models import (
     StudyReference,
     Topic,
 )
-from resources.models.base import slug_url
 from resources.models.study import CITED_BY_SHOWN
 
 from .exceptions import as_drf_errors
 
 
-class ModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer without two costs DRF pays on every request for what depends on
-    the class alone (without them, a page of 25 studies took 13% less time).
-
-    Fields: DRF builds them from the model's metadata for each serializer made (every
-    request, and every nested serializer in it), then deep-copies them, which runs each
-    field's __init__ again and copies its querysets and choices. Each class builds them
-    once, and each serializer gets its own copies, as in DRF (see `own_copy`).
-
-    Reading: DRF looks each field's source up by a general path (dotted sources, mappings,
-    callables); a field that reads one attribute of the record reads it with getattr,
-    and anything unusual (a callable, a missing attribute) goes DRF's way.
-    """
-
-    _built_fields: dict[type, dict] = {}
-
-    def get_fields(self):
-        built = self._built_fields.get(type(self))
-        if built is None:
-            built = self._built_fields[type(self)] = super().get_fields()
-        return {name: own_copy(field) for name, field in built.items()}
-
-    @cached_property
-    def _reading(self) -> list[tuple[str, serializers.Field, str | None]]:
-        """(name, field, the one attribute it reads, or None for DRF's own lookup)."""
-        return [
-            (
-                field.field_name,
-                field,
-                field.source_attrs[0]
-                if len(field.source_attrs) == 1
-                and type(field).get_attribute is serializers.Field.get_attribute
-                else None,
-            )
-            for field in self._readable_fields
-        ]
-
-    def to_representation(self, instance):
-        representation = {}
-        for name, field, attribute in self._reading:
-            value = getattr(instance, attribute, _UNREAD) if attribute else _UNREAD
-            if value is _UNREAD or callable(value):
-                try:
-                    value = field.get_attribute(instance)  # DRF's lookup, default or error
-                except SkipField:
-                    continue
-            if value is None or (isinstance(value, PKOnlyObject) and value.pk is None):
-                representation[name] = None
-            else:
-                representation[name] = field.to_representation(value)
-        return representation
-
-
-_UNREAD = object()
-
-
-def own_copy(field: serializers.Field) -> serializers.Field:
-    """A copy of an unbound field for a new serializer to bind: its own attributes, as
-    DRF's deep copy gives, sharing only what DRF sets in __init__ and never changes
-    (validators, choices, error messages, a related field's base queryset, which it
-    re-reads with `.all()`). A field holding another (a list's `child`, a related list's
-    `child_relation`) gets its own copy of that one too, whose parent is the copy."""
-    clone = copy.copy(field)
-    for name in ("child", "child_relation"):
-        inner = clone.__dict__.get(name)
-        if isinstance(inner, serializers.Field):
-            inner = own_copy(inner)
-            setattr(clone, name, inner)
-            inner.parent = clone  # bound as its original was, but to the copy
-    return clone
-
-
-class PublishedSlugsField(serializers.ManyRelatedField):
-    """Slugs of related records: written as slugs, read from a published-only prefetch."""
-
-    def __init__(self, prefetched: str | None = None, **kwargs):
-        self.prefetched = prefetched
-        super().__init__(**kwargs)
-
-    def get_attribute(self, instance):
-        if self.prefetched and hasattr(instance, self.prefetched):
-            return getattr(instance, self.prefetched)
-        return super().get_attribute(instance)
-
-
-def slugs(model, prefetched=None, slug_field="slug", **kwargs):
-    return PublishedSlugsField(
-        prefetched=prefetched,
-        child_relation=serializers.SlugRelatedField(
-            slug_field=slug_field, queryset=model.objects.all()
-        ),
+def slugs(model, source: str, slug_field: str = "slug", **kwargs):
+    """Slugs of related records: written as slugs, read from the published-only list the
+    QuerySet methods prefetch as `source`."""
+    return serializers.SlugRelatedField(
+        many=True,
+        source=source,
+        slug_field=slug_field,
+        queryset=model.objects.all(),
         required=False,
         **kwargs,
     )
 
 
-class SlugIdentityField(serializers.HyperlinkedIdentityField):
-    """A record's API URL by its slug, built as `slug_url` builds the website's: reverse()
-    costs about 17 µs a link, and a page of studies links to a hundred records."""
-
-    def __init__(self, view_name: str, **kwargs):
-        super().__init__(view_name=view_name, lookup_field="slug", **kwargs)
-
-    def get_url(self, obj, view_name, request, format):
-        if format or obj.pk in (None, ""):  # a format suffix, or no record: as DRF does
-            return super().get_url(obj, view_name, request, format)
-        return request.build_absolute_uri(slug_url(view_name, obj.slug))
+def identity(view_name: str, **kwargs):
+    """A record's API URL, by its slug."""
+    return serializers.HyperlinkedIdentityField(view_name=view_name, lookup_field="slug", **kwargs)
 
 
 class HtmlUrlMixin(serializers.Serializer):
@@ -163,7 +68,7 @@ class HtmlUrlMixin(serializers.Serializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class ModelRulesSerializer(HtmlUrlMixin, ModelSerializer):
+class ModelRulesSerializer(HtmlUrlMixin, serializers.ModelSerializer):
     """Runs the model's full_clean() on the record as it would be saved."""
 
     child_serializers: dict[str, type] = {}  # nested rows, validated row by row
@@ -178,8 +83,9 @@ class ModelRulesSerializer(HtmlUrlMixin, ModelSerializer):
     def validate(self, attrs):
         model = self.Meta.model
         many_to_many = {field.name for field in model._meta.many_to_many}
+        related = {self.fields[name].source for name in self.related_names()}
         candidate = copy.copy(self.instance) if self.instance else model()
-        scalars = [name for name in attrs if name not in many_to_many | self._nested_names()]
+        scalars = [name for name in attrs if name not in related]
         for name in scalars:
             setattr(candidate, name, attrs[name])
         errors = {}
@@ -188,7 +94,8 @@ class ModelRulesSerializer(HtmlUrlMixin, ModelSerializer):
         except DjangoValidationError as error:
             errors.update(as_drf_errors(error, self._model_field_names()))
         for name, child in self.child_serializers.items():
-            if name in attrs and (child_errors := validate_rows(child.Meta.model, attrs[name])):
+            rows = attrs.get(self.fields[name].source)
+            if rows is not None and (child_errors := validate_rows(child.Meta.model, rows)):
                 errors[name] = child_errors
         if errors:
             raise serializers.ValidationError(errors)
@@ -196,32 +103,38 @@ class ModelRulesSerializer(HtmlUrlMixin, ModelSerializer):
             attrs[name] = getattr(candidate, name)  # as clean() left it, e.g. the normalised DOI
         return attrs
 
-    def _nested_names(self) -> set[str]:
-        return {*self.child_serializers, *self.extra_related}
+    def related_names(self) -> list[str]:
+        """The fields written after the record itself: nested rows and relations."""
+        many_to_many = [field.name for field in self.Meta.model._meta.many_to_many]
+        names = [*self.child_serializers, *self.extra_related, *many_to_many]
+        return [name for name in names if name in self.fields]
+
+    def create(self, validated_data):
+        return self.write(self.Meta.model(status=EditorialStatus.DRAFT), validated_data)
+
+    def update(self, instance, validated_data):
+        return self.write(instance, validated_data)
 
     @transaction.atomic
-    def save(self, **kwargs):
-        linked_before = changes.linked([self.instance]) if self.instance else {}
-        data = dict(self.validated_data, **kwargs)
+    def write(self, instance, data: dict):
+        """Save the record, then its rows and relations, then move it through the workflow;
+        `resources.changes` recomputes what depends on it."""
+        linked_before = changes.linked([instance])
+        data = dict(data)
         target_status = data.pop("status", None)
-        children = {name: data.pop(name) for name in self.child_serializers if name in data}
-        model = self.Meta.model
-        related = {f.name: data.pop(f.name) for f in model._meta.many_to_many if f.name in data}
-        related.update({name: data.pop(name) for name in self.extra_related if name in data})
-        instance = self.instance or model(status=EditorialStatus.DRAFT)
+        related = {
+            name: data.pop(self.fields[name].source)
+            for name in self.related_names()
+            if self.fields[name].source in data
+        }
         for name, value in data.items():
             setattr(instance, name, value)
         instance.save()
         for name, values in related.items():
             self.save_related(instance, name, values)
-        for name, rows in children.items():
-            child_model = self.child_serializers[name].Meta.model
-            child_model.objects.filter(study=instance).delete()
-            child_model.objects.bulk_create(child_model(study=instance, **row) for row in rows)
         if target_status and target_status != instance.status:
             self.move_to(instance, target_status)
         changes.record(instance, **linked_before)
-        self.instance = instance
         return instance
 
     def move_to(self, instance, target_status):
@@ -259,7 +172,12 @@ class ModelRulesSerializer(HtmlUrlMixin, ModelSerializer):
     extra_related: tuple[str, ...] = ()
 
     def save_related(self, instance, name, values):
-        getattr(instance, name).set(values)
+        if name in self.child_serializers:  # the rows sent replace the record's rows
+            model = self.child_serializers[name].Meta.model
+            model.objects.filter(study=instance).delete()
+            model.objects.bulk_create(model(study=instance, **row) for row in values)
+        else:
+            getattr(instance, name).set(values)
 
 
 def validate_rows(model, rows: list[dict]) -> list[dict] | None:
@@ -282,24 +200,13 @@ def validate_rows(model, rows: list[dict]) -> list[dict] | None:
 # Studies --------------------------------------------------------------------------------
 
 
-class PrefetchedRowsSerializer(serializers.ListSerializer):
-    """A study's nested rows, read from its list attribute (the child's
-    `Meta.prefetched_as`, e.g. `Study.author_list`), which the QuerySet methods prefetch,
-    rather than through the relation's manager."""
-
-    def get_attribute(self, instance):
-        return getattr(instance, self.child.Meta.prefetched_as)
-
-
-class AuthorSerializer(ModelSerializer):
+class AuthorSerializer(serializers.ModelSerializer):
     class Meta:
         model = StudyAuthor
-        list_serializer_class = PrefetchedRowsSerializer
-        prefetched_as = "author_list"
         fields = ["position", "family_name", "given_names", "literal_name"]
 
 
-class OutcomeSerializer(ModelSerializer):
+class OutcomeSerializer(serializers.ModelSerializer):
     intervention = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Intervention.objects.all(),
@@ -311,8 +218,6 @@ class OutcomeSerializer(ModelSerializer):
 
     class Meta:
         model = Outcome
-        list_serializer_class = PrefetchedRowsSerializer
-        prefetched_as = "outcome_list"
         fields = [
             "position",
             "measure",
@@ -333,11 +238,9 @@ class OutcomeSerializer(ModelSerializer):
         ]
 
 
-class FindingSerializer(ModelSerializer):
+class FindingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Finding
-        list_serializer_class = PrefetchedRowsSerializer
-        prefetched_as = "finding_list"
         fields = [
             "position",
             "statement",
@@ -357,33 +260,33 @@ class FindingSerializer(ModelSerializer):
         read_only_fields = ["confidence"]
 
 
-class StudySummarySerializer(ModelSerializer):
+class StudySummarySerializer(serializers.ModelSerializer):
     """A study named from another record: enough to cite it and follow the link."""
 
-    url = SlugIdentityField("api:study-detail")
+    url = identity("api:study-detail")
 
     class Meta:
         model = Study
         fields = ["url", "slug", "title", "year"]
 
 
-class InterventionSummarySerializer(ModelSerializer):
-    url = SlugIdentityField("api:intervention-detail")
+class InterventionSummarySerializer(serializers.ModelSerializer):
+    url = identity("api:intervention-detail")
 
     class Meta:
         model = Intervention
         fields = ["url", "slug", "name"]
 
 
-class RecommendationSummarySerializer(ModelSerializer):
-    url = SlugIdentityField("api:recommendation-detail")
+class RecommendationSummarySerializer(serializers.ModelSerializer):
+    url = identity("api:recommendation-detail")
 
     class Meta:
         model = Recommendation
         fields = ["url", "slug", "title"]
 
 
-class StudyInterventionLinkSerializer(ModelSerializer):
+class StudyInterventionLinkSerializer(serializers.ModelSerializer):
     intervention = InterventionSummarySerializer()
 
     class Meta:
@@ -391,7 +294,7 @@ class StudyInterventionLinkSerializer(ModelSerializer):
         fields = ["intervention", "link_type", "what_it_found", "direction"]
 
 
-class StudyRecommendationSerializer(ModelSerializer):
+class StudyRecommendationSerializer(serializers.ModelSerializer):
     recommendation = RecommendationSummarySerializer()
 
     class Meta:
@@ -399,7 +302,7 @@ class StudyRecommendationSerializer(ModelSerializer):
         fields = ["recommendation", "relation", "note"]
 
 
-class ReferenceSerializer(ModelSerializer):
+class ReferenceSerializer(serializers.ModelSerializer):
     study = StudySummarySerializer(source="cited")
 
     class Meta:
@@ -407,7 +310,7 @@ class ReferenceSerializer(ModelSerializer):
         fields = ["study", "numbers"]
 
 
-class CitedBySerializer(ModelSerializer):
+class CitedBySerializer(serializers.ModelSerializer):
     study = StudySummarySerializer(source="citing")
 
     class Meta:
@@ -422,15 +325,12 @@ class LearnerLevelsField(serializers.ListField):
     def __init__(self, **kwargs):
         super().__init__(child=serializers.ChoiceField(choices=LearnerLevel.choices), **kwargs)
 
-    def get_attribute(self, instance):
-        return instance.learner_level_list  # prefetched by the QuerySet methods
-
     def to_representation(self, data):
         return [row.level for row in data]
 
 
 class StudySerializer(ModelRulesSerializer):
-    url = SlugIdentityField("api:study-detail")
+    url = identity("api:study-detail")
     source_url = serializers.URLField(
         source="url",
         max_length=500,
@@ -438,14 +338,24 @@ class StudySerializer(ModelRulesSerializer):
         required=False,
         help_text="Where the work can be read.",
     )
-    authors = AuthorSerializer(many=True, required=False)
-    learner_levels = LearnerLevelsField(required=False, max_length=len(LearnerLevel))
-    countries = slugs(
-        Country, prefetched="country_list", slug_field="code", help_text="ISO 3166-1 alpha-2 codes."
+    # nested rows and related slugs read from the lists the QuerySet methods prefetch
+    authors = AuthorSerializer(source="author_list", many=True, required=False)
+    learner_levels = LearnerLevelsField(
+        source="learner_level_list", required=False, max_length=len(LearnerLevel)
     )
-    topics = slugs(Topic, prefetched="published_topics", help_text="Slugs of the study's topics.")
-    outcomes = OutcomeSerializer(many=True, required=False)
-    findings = FindingSerializer(many=True, required=False)
+    countries = serializers.ManyRelatedField(
+        child_relation=serializers.SlugRelatedField(
+            slug_field="code",
+            queryset=Country.objects.all(),
+            help_text=Country._meta.get_field("code").help_text,
+        ),
+        source="country_list",
+        required=False,
+        help_text="ISO 3166-1 alpha-2 codes.",
+    )
+    topics = slugs(Topic, "published_topics", help_text="Slugs of the study's topics.")
+    outcomes = OutcomeSerializer(source="outcome_list", many=True, required=False)
+    findings = FindingSerializer(source="finding_list", many=True, required=False)
     interventions = StudyInterventionLinkSerializer(
         source="published_intervention_links", many=True, read_only=True
     )
@@ -551,7 +461,7 @@ class StudySerializer(ModelRulesSerializer):
 # Interventions ------------------------------------------------------------------------
 
 
-class InterventionStudyLinkSerializer(ModelSerializer):
+class InterventionStudyLinkSerializer(serializers.ModelSerializer):
     study = StudySummarySerializer()
 
     class Meta:
@@ -591,9 +501,9 @@ def evidence_counts(intervention) -> dict:
 
 
 class InterventionSerializer(ModelRulesSerializer):
-    url = SlugIdentityField("api:intervention-detail")
-    topics = slugs(Topic, prefetched="published_topics", help_text="Slugs of its topics.")
-    studies_url = SlugIdentityField(
+    url = identity("api:intervention-detail")
+    topics = slugs(Topic, "published_topics", help_text="Slugs of its topics.")
+    studies_url = identity(
         "api:intervention-studies",
         help_text="The published studies behind it, newest first, each with what it found: "
         "a paginated list, since an intervention can rest on hundreds.",
@@ -676,7 +586,7 @@ class StudyListSerializer(StudySerializer):
 # Recommendations ----------------------------------------------------------------------
 
 
-class EvidenceSerializer(ModelSerializer):
+class EvidenceSerializer(serializers.ModelSerializer):
     study = StudySummarySerializer()
 
     class Meta:
@@ -685,11 +595,11 @@ class EvidenceSerializer(ModelSerializer):
 
 
 class RecommendationSerializer(ModelRulesSerializer):
-    url = SlugIdentityField("api:recommendation-detail")
+    url = identity("api:recommendation-detail")
     interventions = slugs(
-        Intervention, prefetched="published_interventions", help_text="Slugs of interventions."
+        Intervention, "published_interventions", help_text="Slugs of interventions."
     )
-    topics = slugs(Topic, prefetched="published_topics", help_text="Slugs of its topics.")
+    topics = slugs(Topic, "published_topics", help_text="Slugs of its topics.")
     evidence = EvidenceSerializer(
         source="published_evidence",
         many=True,
@@ -744,7 +654,7 @@ class RecommendationListSerializer(RecommendationSerializer):
 
 
 class TopicSerializer(ModelRulesSerializer):
-    url = SlugIdentityField("api:topic-detail")
+    url = identity("api:topic-detail")
 
     class Meta:
         model = Topic

@@ -4,8 +4,6 @@ Reads come from `.published()` through the page-shaped `for_detail()` QuerySet m
 writes (by a curator's writable token with the admin's model permissions) may reach drafts.
 """
 
-from functools import cache
-
 from django.shortcuts import get_object_or_404
 from django.views import View
 from drf_spectacular.utils import extend_schema
@@ -53,29 +51,20 @@ class PublicViewSet(
     # a page of a list leaves out what runs to hundreds per record; the record's URL has it
     list_serializer_class = None
 
-    def get_queryset(self):
-        if self.action == "list":
-            shape = "list"
-        elif self.request.method in permissions.SAFE_METHODS:
-            shape = "read"
-        else:
-            shape = "write"
-        return self.records_for(shape).all()
+    list_queryset = None  # a page of a list may read less than a record's own URL
 
-    @classmethod
-    @cache
-    def records_for(cls, shape: str):
-        """The queryset for a list, a read or a write, built once per viewset and cloned
-        for each request, as a class-level `queryset` is: building a study's record, its
-        prefetches and its citation count took about a millisecond of each answer."""
-        if shape == "list" and hasattr(cls.queryset, "for_api_list"):
-            return cls.queryset.for_api_list().published()
-        records = cls.queryset.for_detail() if hasattr(cls.queryset, "for_detail") else cls.queryset
-        return records.published() if shape in ("list", "read") else records.all()
+    def get_queryset(self):
+        if self.action == "list" and self.list_queryset is not None:
+            queryset = self.list_queryset
+        else:
+            queryset = self.queryset
+        if self.request.method in permissions.SAFE_METHODS:
+            return queryset.published()
+        return queryset.all()  # a write may reach drafts
 
     def filter_queryset(self, queryset):
         """Filters narrow a list; a record's own URL is that record, whatever its query
-        string says (building the FilterSet cost a detail answer about a millisecond)."""
+        string says."""
         if self.action != "list":
             return queryset
         return super().filter_queryset(queryset)
@@ -120,7 +109,8 @@ class StudyViewSet(PublicViewSet):
     study or for a page of a filtered list.
     """
 
-    queryset = Study.objects.all()
+    queryset = Study.objects.for_detail()
+    list_queryset = Study.objects.for_api_list()
     serializer_class = serializers.StudySerializer
     list_serializer_class = serializers.StudyListSerializer
     filterset_class = StudyFilterSet
@@ -137,7 +127,7 @@ class StudyViewSet(PublicViewSet):
 
     def list(self, request, *args, **kwargs):
         if isinstance(request.accepted_renderer, CitationRenderer):
-            studies = self.queryset.for_list().published()  # what a reference file holds
+            studies = Study.objects.for_list().published()  # what a reference file holds
             return citations(self.paginate_queryset(self.filter_queryset(studies)))
         return super().list(request, *args, **kwargs)
 
@@ -150,7 +140,8 @@ class StudyViewSet(PublicViewSet):
 class InterventionViewSet(PublicViewSet):
     """Interventions, with their evidence rating, its reasons and the studies behind it."""
 
-    queryset = Intervention.objects.all()
+    queryset = Intervention.objects.for_detail()
+    list_queryset = Intervention.objects.for_api_list()
     serializer_class = serializers.InterventionSerializer
     filterset_class = InterventionFilterSet
 
@@ -170,7 +161,8 @@ class InterventionViewSet(PublicViewSet):
 class RecommendationViewSet(PublicViewSet):
     """Recommendations, with their strength, certainty and the evidence behind them."""
 
-    queryset = Recommendation.objects.all()
+    queryset = Recommendation.objects.for_detail()
+    list_queryset = Recommendation.objects.for_api_list()
     serializer_class = serializers.RecommendationSerializer
     list_serializer_class = serializers.RecommendationListSerializer
     filterset_class = RecommendationFilterSet

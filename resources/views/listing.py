@@ -6,14 +6,15 @@ form an educator can use without JavaScript, bad input shown as form errors (nev
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 
 from resources import facets
-from resources.filters import MAX_CHOICES, UNREPORTED, narrows
+from resources.filters import MAX_CHOICES, UNREPORTED
 from resources.models import Country, Intervention, Topic
+from resources.pagination import paginator_for
 
 PER_PAGE = 20
 # Interventions offered in a filter's pick-list: the most studied, however many there are.
@@ -81,9 +82,7 @@ def filter_list(
     except ValidationError as error:  # a filter method refusing its input, e.g. too many slugs
         filterset.form.add_error(None, error)
         results = filterset.queryset.none()
-    paginator = Paginator(results, per_page)
-    if count_unfiltered and not filterset.form.errors and not narrows(filterset):
-        paginator.count = count_unfiltered()
+    paginator = paginator_for(results, per_page, data, stored_count=count_unfiltered)
     listing = Listing(filterset, paginator.get_page(request.GET.get("page")), [])
     listing.query = clean_query(request.GET, list(filterset.form.fields), defaults)
     given = [(name, value) for name, values in request.GET.lists() for value in values]
