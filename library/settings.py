@@ -160,8 +160,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # kept open between requests like PostgreSQL's: opening one, with its pragmas, cost
-    # 1.7 ms a request, and 8 to 37% of cold throughput under load
+    # kept open between requests like PostgreSQL's: opening one, with its pragmas, on
+    # every request was a large share of a cold request's time
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -8,7 +8,7 @@ many of those studies a curator has appraised (only appraised ones change the ra
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from resources.models import EvidenceRating, StudyDesign
+from resources.models.choices import EvidenceRating, StudyDesign
 
 NOT_REPORTED_DESIGN = "design not reported"
 

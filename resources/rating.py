@@ -19,7 +19,6 @@ from django.db import transaction
 from resources.models import (
     AppraisalStatus,
     Direction,
-    EditorialStatus,
     EvidenceRating,
     Intervention,
     InterventionStudy,
@@ -105,7 +104,7 @@ def rate(links: Iterable[InterventionStudy]) -> RatingResult:
     counted = [
         link
         for link in links
-        if link.study.status == EditorialStatus.PUBLISHED
+        if link.study.is_published
         and link.study.appraisal_status == AppraisalStatus.APPRAISED
         and link.link_type != LinkType.DESCRIBED
     ]

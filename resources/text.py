@@ -39,8 +39,8 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-# Rendering is a pure function of the text and costs about a millisecond: a list page of
-# cards would spend most of its time on it. Remembering recent texts is always correct.
+# Rendering is a pure function of the text, and a list page of cards would spend most of
+# its time on it. Remembering recent texts is always correct.
 MEMORISED_TEXTS = 4096
 
 

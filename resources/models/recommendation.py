@@ -2,9 +2,10 @@
 
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import Publishable, PublishableQuerySet, SlugManager, published_through, slug_url
+from .base import Publishable, PublishableQuerySet, SlugManager, published_through
 from .choices import Audience, Certainty, EvidenceRelation, RecommendationStrength
 
 
@@ -106,7 +107,7 @@ class Recommendation(Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return slug_url("resources:recommendation-detail", self.slug)
+        return reverse("resources:recommendation-detail", kwargs={"slug": self.slug})
 
 
 class RecommendationEvidenceManager(models.Manager):

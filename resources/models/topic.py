@@ -1,8 +1,9 @@
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import Publishable, PublishableQuerySet, SlugManager, published_through, slug_url
+from .base import Publishable, PublishableQuerySet, SlugManager, published_through
 
 
 class TopicQuerySet(PublishableQuerySet):
@@ -49,4 +50,4 @@ class Topic(Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return slug_url("resources:topic-detail", self.slug)
+        return reverse("resources:topic-detail", kwargs={"slug": self.slug})

@@ -1,7 +1,11 @@
 """A page of the API costs the same number of queries whatever its size."""
 
 import pytest
+from django.db import models
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
+from resources.api.views import InterventionViewSet, RecommendationViewSet, StudyViewSet
 from resources.rating import refresh_rating
 from tests.factories import (
     FindingFactory,
@@ -17,7 +21,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-LAST_MODIFIED = 1  # newest updated_at of studies, interventions, recommendations, topics
+LAST_MODIFIED = 1  # when the library last changed, as stored
 
 
 @pytest.fixture
@@ -115,3 +119,16 @@ def test_a_study_costs_the_same_however_many_studies_it_cites_or_are_citing_it(
     with django_assert_num_queries(1 + 8 + 2 + LAST_MODIFIED):
         response = api.get("/api/v1/studies/cited-and-citing/")
     assert len(response.json()["references"]) == len(response.json()["cited_by"]) == links
+
+
+@pytest.mark.parametrize("viewset", [StudyViewSet, InterventionViewSet, RecommendationViewSet])
+@pytest.mark.parametrize("shape", ["list_queryset", "queryset"])
+def test_a_page_reads_nothing_the_queryset_did_not_load(library, viewset, shape):
+    """Under FETCH_RAISE a lazy fetch of a related record or a deferred field fails at once,
+    rather than adding a query per record that only a count would notice."""
+    records = getattr(viewset, shape).published().fetch_mode(models.FETCH_RAISE)[:5]
+    serializer_class = viewset.serializer_class
+    if shape == "list_queryset":
+        serializer_class = viewset.list_serializer_class or serializer_class
+    request = Request(APIRequestFactory().get("/"))
+    assert len(serializer_class(records, many=True, context={"request": request}).data) == 5
