@@ -238,14 +238,15 @@ else:
     }
 
 # Benchmarks (tests/benchmarks/): DJANGO_CACHE=0 measures pages cold, with every cache a
-# no-op; DJANGO_BENCHMARK_CEILING=1 adds the views that measure the stack's own cost
-# (library/benchmark.py).
+# no-op; DJANGO_BENCHMARK=1 installs the optional `benchmarks` app (the synthetic corpus,
+# its command and the views that measure the stack's own cost).
 if not env_bool("DJANGO_CACHE", default=True):
     CACHES = {
         alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
         for alias in ("default", "throttle")
     }
-BENCHMARK_CEILING = env_bool("DJANGO_BENCHMARK_CEILING", default=False)
+if env_bool("DJANGO_BENCHMARK", default=False):
+    INSTALLED_APPS += ["benchmarks"]
 
 # Whole public pages for anonymous readers (library.page_cache), stale at once on any
 # publish or edit. On by default only with Redis: the local-memory cache is per process,

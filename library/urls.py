@@ -1,9 +1,9 @@
-from django.conf import settings
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from library import benchmark, errors, health
+from library import errors, health
 from resources.feeds import LatestEvidenceFeed, MajorChangesFeed
 from resources.sitemaps import sitemaps
 from resources.views.pages import robots_txt
@@ -23,17 +23,5 @@ urlpatterns = [
     path("", include("resources.urls")),
 ]
 
-if settings.BENCHMARK_CEILING:
-    urlpatterns[:0] = [
-        path("benchmark/ceiling/", benchmark.ceiling, name="benchmark-ceiling"),
-        path(
-            "benchmark/floor/page/<slug:slug>/",
-            benchmark.floor_page,
-            name="benchmark-floor-page",
-        ),
-        path(
-            "benchmark/floor/api/<slug:slug>/",
-            benchmark.floor_api,
-            name="benchmark-floor-api",
-        ),
-    ]
+if apps.is_installed("benchmarks"):  # DJANGO_BENCHMARK=1: the benchmark's reference views
+    urlpatterns[:0] = [path("benchmark/", include("benchmarks.urls"))]

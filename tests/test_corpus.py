@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
-from resources.corpus import (
+from benchmarks.corpus import (
     MIDDLING_WORD,
     RARE_STUDIES,
     RARE_WORD,
@@ -14,6 +14,7 @@ from resources.corpus import (
     generate,
     write_ris,
 )
+from benchmarks.management.commands.generate_corpus import Command as GenerateCorpus
 from resources.models import (
     AppraisalStatus,
     EditorialStatus,
@@ -174,11 +175,11 @@ def test_refuses_to_build_over_an_earlier_corpus(corpus):
 def test_command_reports_refusal_as_an_error():
     StudyFactory()
     with pytest.raises(CommandError, match="not synthetic"):
-        call_command("generate_corpus", studies=STUDIES)
+        call_command(GenerateCorpus(), studies=STUDIES)
 
 
 def test_command_builds_the_corpus(capsys):
-    call_command("generate_corpus", studies=STUDIES, seed=3)
+    call_command(GenerateCorpus(), studies=STUDIES, seed=3)
     assert Study.objects.count() == STUDIES
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.apps import apps
 from rest_framework.test import APIClient
 
+from benchmarks.corpus import generate
 from resources import evidence_map, workflow
-from resources.corpus import generate
 from resources.models import (
     ApiToken,
     Certainty,

@@ -8,7 +8,7 @@ one answers at REDIS_URL or on 127.0.0.1:6379, else in each worker's memory). In
 run and through the same server it measures two ceilings, a bare Django view through the
 full middleware stack and a hashed static file served by whitenoise, and two floors: one
 study's title by one query, in the site's base template and as a DRF answer, the least
-any page or API answer can do (library/benchmark.py). Absolute times
+any page or API answer can do (benchmarks/views.py). Absolute times
 drift on shared machines; ratios to the ceiling, and from 100,000 to 1,000 studies, are
 what to compare between runs. Both sizes are served at once and take turns endpoint by
 endpoint, so that a machine slowing down mid-run weighs on both sides of a ratio alike.
@@ -178,7 +178,7 @@ def production_env(url: str, cache: bool = True) -> dict[str, str]:
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=SECRET_KEY,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_BENCHMARK_CEILING="1",
+        DJANGO_BENCHMARK="1",
         DJANGO_CACHE="1" if cache else "0",
         DJANGO_LOG_LEVEL="WARNING",
         DATABASE_URL=url,

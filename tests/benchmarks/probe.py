@@ -28,7 +28,7 @@ from django.db.models import Count, Exists, OuterRef  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from resources.corpus import SEARCH_WORDS, write_ris  # noqa: E402
+from benchmarks.corpus import SEARCH_WORDS, write_ris  # noqa: E402
 from resources.models import (  # noqa: E402
     Intervention,
     Recommendation,

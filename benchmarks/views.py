@@ -1,7 +1,7 @@
 """Reference points for tests/benchmarks/: what this server does at best, and what the
 least a page or an API answer of the library can do.
 
-Routed only when settings.BENCHMARK_CEILING is on. Every request passes the full
+Routed only when the benchmarks app is installed (DJANGO_BENCHMARK=1). Every request passes the full
 middleware stack, and none is ever served from the page cache, so `make bench` measures
 them cold in every run:
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from tqdm import tqdm
 
-from resources.corpus import DEFAULT_SEED, CorpusRefused, generate
+from benchmarks.corpus import DEFAULT_SEED, CorpusRefused, generate
 
 
 class _Bar:
@@ -52,8 +52,8 @@ class Command(BaseCommand):
             bar.close()
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # What autovacuum would do in a while: without a visibility map every count is a
-            # full scan (76 ms instead of 7 for the published studies at 100,000). VACUUM
-            # cannot run inside a transaction, as when a test calls the command.
+            # full scan. VACUUM cannot run inside a transaction, as when a test calls the
+            # command.
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
         summary = ", ".join(f"{count:,} {name}" for name, count in report.counts.items())
