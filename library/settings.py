@@ -340,12 +340,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,  # read-only fields stay out of the request bodies
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {
-        "EvidenceRatingEnum": "resources.models.choices.EvidenceRating",
+        "EffectCertaintyEnum": "resources.models.choices.EffectCertainty",
         "CertaintyEnum": "resources.models.choices.Certainty",
         # one name each for choice sets several fields share or whose field names clash
         "ConcernEnum": "resources.models.choices.Concern",
         "RevisionStatusEnum": "resources.models.revision.Revision.Status",
         "StatusEnum": "resources.models.choices.EditorialStatus",
+        "KirkpatrickLevelEnum": "resources.models.choices.KirkpatrickLevel",
     },
 }
 

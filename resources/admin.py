@@ -30,7 +30,7 @@ from resources.admin_views import CurationToolsMixin
 from resources.models import (
     Country,
     EditorialStatus,
-    EvidenceRating,
+    EffectCertainty,
     Finding,
     Intervention,
     InterventionStudy,
@@ -565,18 +565,22 @@ class StudyAdmin(CurationToolsMixin, EditorialMixin, SimpleHistoryAdmin):
 class InterventionStudyInline(admin.StackedInline):
     model = InterventionStudy
     autocomplete_fields = ["study"]
-    fields = [("study", "link_type", "direction"), "what_it_found"]
+    fields = [
+        ("study", "link_type", "direction"),
+        "what_it_found",
+        ("indirectness", "indirectness_note"),
+    ]
     extra = 0
 
 
 class EvidenceRatingFilter(admin.SimpleListFilter):
-    """The effective rating (the override where there is one, else the computed rating)."""
+    """The effective answer to "does it work?" (the override where there is one)."""
 
-    title = "evidence rating"
+    title = "does it work?"
     parameter_name = "rating"
 
     def lookups(self, request, model_admin):
-        return EvidenceRating.choices
+        return EffectCertainty.choices
 
     def queryset(self, request, queryset):
         if self.value():
@@ -617,17 +621,18 @@ class InterventionAdmin(EditorialMixin, SimpleHistoryAdmin):
             },
         ),
         (
-            "Evidence rating",
+            "Does it work? (GRADE certainty of an effect)",
             {
                 "description": (
-                    "The rating is computed from the linked studies each time the "
-                    "intervention or one of its studies is saved. Override it only with a "
-                    "written justification; readers see both."
+                    "Computed per outcome level from the studies that evaluated it each time "
+                    "the practice or one of its studies is saved. Override the answer only "
+                    "with a written justification; readers see both."
                 ),
                 "fields": [
                     "effective_rating",
                     "computed_rating",
                     "rating_reasons",
+                    "publication_bias",
                     "rating_override",
                     "rating_override_justification",
                 ],
@@ -640,9 +645,9 @@ class InterventionAdmin(EditorialMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(study_count=Count("study_links"))
 
-    @admin.display(description="rating", ordering="rating")
+    @admin.display(description="does it work?", ordering="rating")
     def effective_rating(self, obj):
-        return EvidenceRating(obj.rating).label
+        return EffectCertainty(obj.rating).label
 
     @admin.display(description="overridden", boolean=True, ordering="rating_override")
     def is_overridden(self, obj):
@@ -652,7 +657,7 @@ class InterventionAdmin(EditorialMixin, SimpleHistoryAdmin):
     def study_count(self, obj):
         return obj.study_count
 
-    @admin.display(description="reasons for the computed rating")
+    @admin.display(description="the rules' reasons")
     def rating_reasons(self, obj):
         if not obj.computed_rating_reasons:
             return "None yet: the rating is computed when the intervention is saved."

@@ -1,48 +1,73 @@
-"""The line under every rating: how many published studies stand behind it, and of what kind.
+"""The lines under a practice's name: its two answers and the studies behind them, in words.
 
-A rating in words is only honest next to the evidence it rests on, so every card and page
-says "Limited evidence · 2 studies: 1 qualitative study, 1 mixed-methods study" and how
-many of those studies a curator has appraised (only appraised ones change the rating).
+Every card and page words them the same way: "Does it work? Low certainty" (GRADE, the
+highest certainty across outcome levels) or "No evaluation yet"; "What is it like?
+Low confidence" (GRADE-CERQual, the highest among its findings) or "No qualitative
+evidence yet"; then how many published studies are linked and what they did with it
+("1 evaluated it, 1 explored it, 4 describe it"), and how many are appraised.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from resources.models.choices import EvidenceRating, StudyDesign
+from resources.models.choices import Certainty, EffectCertainty, LinkType
 
-NOT_REPORTED_DESIGN = "design not reported"
+NO_QUALITATIVE = "No qualitative evidence yet"
 
 
-def rating_text(rating: EvidenceRating) -> str:
-    """The rating in words, e.g. "Limited evidence"; the insufficient rating says its own."""
-    if rating == EvidenceRating.INSUFFICIENT:
+def rating_text(rating) -> str:
+    """The answer to "does it work?" in words, e.g. "Low certainty", "No evaluation yet"."""
+    rating = EffectCertainty(rating)
+    if rating == EffectCertainty.NOT_EVALUATED:
         return rating.label
-    return f"{rating.label} evidence"
+    return f"{rating.label} certainty"
+
+
+def confidence_text(confidence: str) -> str:
+    """The answer to "what is it like?" in words, e.g. "Low confidence"."""
+    return f"{Certainty(confidence).label} confidence" if confidence else NO_QUALITATIVE
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {singular if count == 1 else plural_form or singular + 's'}"
 
 
+LINK_PHRASES = {
+    LinkType.EVALUATED: "evaluated it",
+    LinkType.EXPLORED: "explored it",
+    LinkType.DESCRIBED: ("describes it", "describe it"),
+}
+
+
 @dataclass(frozen=True)
 class EvidenceSummary:
-    rating: EvidenceRating
+    rating: EffectCertainty
+    confidence: str  # the best CERQual confidence, or ""
     studies: int
     appraised: int
-    designs: list[tuple[str, int]]
+    links: Mapping[str, int]  # published studies by what they did with the practice
 
     @property
     def rating_text(self) -> str:
         return rating_text(self.rating)
 
     @property
+    def confidence_text(self) -> str:
+        return confidence_text(self.confidence)
+
+    @property
     def studies_text(self) -> str:
         if not self.studies:
             return "no published studies yet"
-        designs = ", ".join(
-            plural(count, label, _plural_label(label)) for label, count in self.designs
-        )
-        return f"{plural(self.studies, 'study', 'studies')}: {designs}"
+        kinds = []
+        for kind in LinkType:
+            count = self.links.get(kind.value, 0)
+            if count:
+                phrase = LINK_PHRASES[kind]
+                if isinstance(phrase, tuple):
+                    phrase = phrase[count != 1]
+                kinds.append(f"{count} {phrase}")
+        return f"{plural(self.studies, 'study', 'studies')}: {', '.join(kinds)}"
 
     @property
     def appraised_text(self) -> str:
@@ -53,39 +78,24 @@ class EvidenceSummary:
         return f"{self.appraised} of {self.studies} appraised"
 
     def __str__(self) -> str:
-        parts = [self.rating_text, self.studies_text]
+        parts = [
+            f"Does it work? {self.rating_text}",
+            f"What is it like? {self.confidence_text}",
+            self.studies_text,
+        ]
         if self.appraised_text:
             parts.append(self.appraised_text)
         return " · ".join(parts)
 
 
-def _plural_label(label: str) -> str:
-    if label.endswith("study"):
-        return label[: -len("study")] + "studies"
-    if label == NOT_REPORTED_DESIGN:
-        return label
-    return label + "s"
-
-
-def _design_label(design: str) -> str:
-    if not design:
-        return NOT_REPORTED_DESIGN
-    label = StudyDesign(design).label
-    return label[0].lower() + label[1:]
-
-
-DesignCounts = Mapping[str, tuple[int, int]]  # design -> (studies, appraised studies)
-
-
-def summarise_counts(rating: str, counts: DesignCounts) -> EvidenceSummary:
-    """Summarise counts by design, e.g. an intervention's stored `evidence_counts`."""
-    order = {value: index for index, value in enumerate(StudyDesign.values)}
+def summarise(intervention) -> EvidenceSummary:
+    """From what `refresh_rating` stored on the practice's row."""
+    counts = intervention.published_evidence
+    profile = intervention.evidence_profile or {}
     return EvidenceSummary(
-        rating=EvidenceRating(rating),
+        rating=EffectCertainty(intervention.rating),
+        confidence=profile.get("experience", {}).get("confidence", ""),
         studies=sum(studies for studies, _ in counts.values()),
         appraised=sum(appraised for _, appraised in counts.values()),
-        designs=[
-            (_design_label(design), counts[design][0])
-            for design in sorted(counts, key=lambda d: order.get(d, len(order)))
-        ],
+        links=profile.get("links", {}),
     )

@@ -13,8 +13,8 @@ from resources import search
 from resources.models import (
     Audience,
     Certainty,
+    EffectCertainty,
     EvidenceMapCell,
-    EvidenceRating,
     Intervention,
     InterventionType,
     KirkpatrickLevel,
@@ -282,12 +282,12 @@ class InterventionFilterSet(SearchFilterSet):
         label="Learner level",
     )
     topic = SlugsFilter(relation="topics__slug", label="Topic")
-    rating = ChoicesFilter(choices=EvidenceRating.choices, label="Evidence rating")
+    rating = ChoicesFilter(choices=EffectCertainty.choices, label="Does it work?")
     outcome_level = ChoicesFilter(
         choices=KirkpatrickLevel.choices, method="filter_outcome_level", label="Outcome level"
     )
     sort = django_filters.ChoiceFilter(
-        choices=[("evidence", "Strongest evidence first"), ("name", "Name (A to Z)")],
+        choices=[("evidence", "Most certain effect first"), ("name", "Name (A to Z)")],
         method="sort_by",
         label="Sort",
         empty_label=None,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Prefetch
 
 from resources import tallies
+from resources.certainty import exceeds
 from resources.doi import DOI_PATTERN, normalise_doi
 from resources.importers.plan import match_key
 from resources.models import (
@@ -25,12 +26,14 @@ from resources.models import (
     PublishedTotal,
     Recommendation,
     RecommendationEvidence,
+    RecommendationStrength,
     Study,
     StudyReference,
     Topic,
 )
 from resources.models.base import published_through
-from resources.rating import count_by_design, rate
+from resources.models.recommendation import directive
+from resources.rating import assess, count_by_design
 from resources.workflow import publication_problems
 
 ERROR, WARNING = "error", "warning"
@@ -43,6 +46,8 @@ KINDS = {
     "topic_out_of_step": "Topics whose stored count of studies is out of date",
     "total_out_of_step": "The library's stored count of studies is out of date",
     "recommendation_without_evidence": "Recommendations without evidence",
+    "recommendation_above_evidence": "Recommendations more certain than their evidence",
+    "conditional_directive": "Conditional recommendations worded as directives",
     "level_without_intervention": (
         "Kirkpatrick levels on findings that report no change after an educational intervention"
     ),
@@ -126,7 +131,8 @@ def _study_problems():
 def _intervention_problems():
     links = InterventionStudy.objects.select_related("study")
     interventions = Intervention.objects.prefetch_related(
-        Prefetch("study_links", queryset=links, to_attr="all_links")
+        Prefetch("study_links", queryset=links, to_attr="all_links"),
+        Prefetch("outcomes", to_attr="all_outcomes"),
     )
     for intervention in interventions:
         studies = [link.study for link in intervention.all_links]
@@ -138,8 +144,21 @@ def _intervention_problems():
                 "no published study is linked to it",
             )
         # pages read these from the row; a change that skipped refresh_rating leaves them old
-        stored = (intervention.computed_rating, intervention.published_evidence)
-        if stored != (rate(intervention.all_links).rating, count_by_design(studies)):
+        stored = (
+            intervention.computed_rating,
+            intervention.evidence_profile,
+            intervention.published_evidence,
+        )
+        findings = Finding.objects.filter(study__in=studies).select_related("study")
+        unnamed = Outcome.objects.filter(study__in=studies, intervention__isnull=True)
+        result = assess(
+            intervention,
+            intervention.all_links,
+            intervention.all_outcomes,
+            findings,
+            unnamed.values_list("study_id", flat=True),
+        )
+        if stored != (result.rating, result.profile, count_by_design(studies)):
             yield Problem(
                 _severity(intervention),
                 "intervention_out_of_step",
@@ -179,6 +198,26 @@ def _recommendation_problems():
         Prefetch("evidence", queryset=published_evidence, to_attr="published_evidence")
     )
     for recommendation in recommendations:
+        evidence = recommendation.evidence_profile()
+        if exceeds(recommendation.certainty, evidence.ceiling):
+            yield Problem(
+                _severity(recommendation),
+                "recommendation_above_evidence",
+                recommendation,
+                f"its certainty is {recommendation.get_certainty_display()}, but "
+                + evidence.reason[0].lower()
+                + evidence.reason[1:],
+            )
+        if recommendation.strength == RecommendationStrength.CONDITIONAL and directive(
+            recommendation.statement
+        ):
+            yield Problem(
+                _severity(recommendation),
+                "conditional_directive",
+                recommendation,
+                "it is conditional, but its statement says “should” or “must”; word it "
+                "“We suggest …” or “Consider …”",
+            )
         if not recommendation.published_evidence:
             yield Problem(
                 _severity(recommendation),

@@ -1,165 +1,171 @@
-"""The evidence rating of an intervention, computed from its linked studies.
+"""What a practice's linked studies say, answered as two separate questions and stored.
 
-The rules follow the logic of GRADE and GRADE-CERQual: a body of evidence starts at a
-level set by the strongest design behind it and is rated down for methodological
-limitations, for resting on a single study, and for studies that disagree. Qualitative
-and mixed-methods work starts at the top, as CERQual findings do, rather than being
-treated as a weak trial. Only studies that are published and appraised count; a
-catalogued study that no curator has appraised yet is listed but never rated.
+"Does it work?" is GRADE's certainty of an effect for each outcome level
+(`resources.certainty.grade_level`), from the outcomes of published, appraised studies
+that evaluated the practice and name it; the practice's headline answer (`rating`) is the
+highest of those certainties, or "No evaluation yet". "What is it like to do or receive?"
+is the GRADE-CERQual confidence of the findings of published, appraised studies that
+explored or evaluated it. A study that only describes the practice bears on neither.
 
-`RULES` is the text the methods page shows; `rate` applies the same rules in the same
-order, and every rule that changes the result adds a reason.
+`assess` applies the rules; `refresh_rating` is the one write path that stores the answers
+on the practice's row (its rating, reasons and `evidence_profile`), so pages, the API and
+the evidence map read them without recomputing. Reasons name published studies only.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from resources import certainty
 from resources.models import (
     AppraisalStatus,
-    Direction,
-    EvidenceRating,
+    EffectCertainty,
+    Finding,
     Intervention,
     InterventionStudy,
+    KirkpatrickLevel,
     LinkType,
-    RiskOfBias,
-    StudyDesign,
+    Outcome,
 )
 
-# Where a body of evidence starts, by its strongest design (4 Strong ... 1 Very limited).
-STARTING_SCORE = {
-    StudyDesign.SYSTEMATIC_REVIEW: 4,
-    StudyDesign.RANDOMISED_TRIAL: 4,
-    StudyDesign.QUALITATIVE: 4,
-    StudyDesign.MIXED_METHODS: 4,
-    StudyDesign.NON_RANDOMISED_COMPARISON: 2,
-    StudyDesign.COHORT: 2,
-    StudyDesign.PRE_POST: 2,
-    StudyDesign.CROSS_SECTIONAL: 2,
-    StudyDesign.NARRATIVE_REVIEW: 1,
-    StudyDesign.PROGRAMME_DESCRIPTION: 1,
-    StudyDesign.COMMENTARY: 1,
-}
-
-RULES: list[tuple[str, str]] = [
-    (
-        "What counts",
-        "Only linked studies that are published and appraised count. Catalogued studies "
-        "that are not yet appraised are listed with the intervention but do not change "
-        "its rating. With no study that counts, the rating is "
-        f"“{EvidenceRating.INSUFFICIENT.label}”.",
-    ),
-    (
-        "Starting point",
-        "The strongest design among the counted studies sets the start: a systematic "
-        "review, randomised trial, qualitative or mixed-methods study starts at Strong "
-        "(as GRADE does for trials and GRADE-CERQual does for qualitative findings); a "
-        "non-randomised comparison, cohort, before-and-after or cross-sectional study "
-        "starts at Limited; reviews of other kinds, programme descriptions and "
-        "commentaries start at Very limited.",
-    ),
-    (
-        "Methodological limitations",
-        "Rated down two levels when most counted studies are at high risk of bias, and "
-        "one level when most are at high risk or have some concerns.",
-    ),
-    (
-        "Adequacy",
-        "Rated down one level when a single study is all the evidence there is.",
-    ),
-    (
-        "Coherence",
-        "Rated down one level when the counted studies disagree about the direction of "
-        "the effect (some report improvement, others no difference or harm), or when a "
-        "study reports mixed results.",
-    ),
-    (
-        "Floor",
-        f"A rating never falls below “{EvidenceRating.VERY_LIMITED.label}” while at least "
-        "one appraised study counts.",
-    ),
-    (
-        "Curator override",
-        "A curator may replace the computed rating only with a written justification, "
-        "which is shown beside the rating together with the rules' own result.",
-    ),
-]
+RULES = certainty.GRADE_RULES  # the methods page's "Does it work?" rules
 
 
 @dataclass
-class RatingResult:
-    rating: EvidenceRating
+class Assessment:
+    rating: EffectCertainty
     reasons: list[str] = field(default_factory=list)
-    counted: int = 0
+    profile: dict = field(default_factory=dict)
+
+    @property
+    def counted(self) -> int:
+        return len({s["slug"] for level in self.profile["effectiveness"] for s in level["studies"]})
 
 
-def _plural(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count == 1 else plural}"
+def _counts(link) -> bool:
+    study = link.study
+    return study.is_published and study.appraisal_status == AppraisalStatus.APPRAISED
 
 
-def rate(links: Iterable[InterventionStudy]) -> RatingResult:
-    """Rate a body of evidence from its links, each with its study loaded."""
+def _titles(studies) -> str:
+    return "; ".join(f"{s.title} ({s.year})" if s.year else s.title for s in studies)
+
+
+def assess(
+    intervention: Intervention,
+    links: Iterable[InterventionStudy],
+    outcomes: Iterable[Outcome],
+    findings: Iterable[Finding],
+    unnamed: Iterable[int] = (),
+) -> Assessment:
+    """Both answers for `intervention` from its `links` (each with its study), the
+    `outcomes` that name it and the `findings` of its linked studies; `unnamed` are the ids
+    of linked studies with outcomes of an intervention they do not name."""
     links = list(links)
-    counted = [
-        link
-        for link in links
-        if link.study.is_published
-        and link.study.appraisal_status == AppraisalStatus.APPRAISED
-        and link.link_type != LinkType.DESCRIBED
-    ]
-    reasons = []
-    waiting = len(links) - len(counted)
-    if waiting:
-        verb = "does" if waiting == 1 else "do"
-        reasons.append(
-            f"{_plural(waiting, 'linked study', 'linked studies')} only describing it, "
-            f"not yet appraised or not published {verb} not count."
-        )
-    if not counted:
-        reasons.append("No appraised study of this intervention has been published yet.")
-        return RatingResult(EvidenceRating.INSUFFICIENT, reasons, 0)
-
-    strongest = max((StudyDesign(link.study.design) for link in counted), key=STARTING_SCORE.get)
-    score = STARTING_SCORE[strongest]
-    verb = "counts" if len(counted) == 1 else "count"
-    reasons.append(
-        f"{_plural(len(counted), 'appraised study', 'appraised studies')} {verb}; "
-        f"the strongest design, a {strongest.label.lower()}, starts the rating at "
-        f"{EvidenceRating.from_score(score).label}."
-    )
-
-    risks = [link.study.risk_of_bias for link in counted]
-    high = sum(risk == RiskOfBias.HIGH for risk in risks)
-    concerns = sum(risk in (RiskOfBias.HIGH, RiskOfBias.SOME_CONCERNS) for risk in risks)
-    which = "the only counted study is" if len(counted) == 1 else "most counted studies are"
-    if high * 2 > len(counted):
-        score -= 2
-        reasons.append(f"Rated down two levels: {which} at high risk of bias.")
-    elif concerns * 2 > len(counted):
-        score -= 1
-        reasons.append(
-            f"Rated down one level: {which} at some risk of bias (some concerns or high)."
-        )
-
-    if len(counted) == 1:
-        score -= 1
-        reasons.append("Rated down one level: a single study is all the evidence there is.")
-
-    directions = {link.direction for link in counted if link.direction}
-    disagree = Direction.IMPROVED in directions and directions & {
-        Direction.NO_DIFFERENCE,
-        Direction.WORSE,
+    published = [link for link in links if link.study.is_published]
+    by_type = defaultdict(list)
+    for link in published:
+        by_type[link.link_type].append(link)
+    evaluating = {link.study_id: link for link in by_type[LinkType.EVALUATED] if _counts(link)}
+    experiencing = {
+        link.study_id
+        for link in by_type[LinkType.EXPLORED] + by_type[LinkType.EVALUATED]
+        if _counts(link)
     }
-    if disagree or Direction.MIXED in directions:
-        score -= 1
-        reasons.append(
-            "Rated down one level: the studies do not agree on the direction of the effect."
+
+    per_level = defaultdict(lambda: defaultdict(list))
+    for outcome in outcomes:
+        if outcome.study_id in evaluating and outcome.intervention_id == intervention.pk:
+            per_level[outcome.kirkpatrick_level][outcome.study_id].append(outcome)
+    effectiveness = []
+    for level in KirkpatrickLevel:
+        if level.value not in per_level:
+            continue
+        evaluations = [
+            certainty.Evaluation(
+                study=evaluating[study_id].study,
+                outcomes=level_outcomes,
+                indirectness=evaluating[study_id].indirectness,
+                indirectness_note=evaluating[study_id].indirectness_note,
+            )
+            for study_id, level_outcomes in per_level[level.value].items()
+        ]
+        effectiveness.append(
+            certainty.grade_level(level, evaluations, intervention.publication_bias)
         )
 
-    rating = EvidenceRating.from_score(score)
-    reasons.append(f"Result: {rating.label}.")
-    return RatingResult(rating, reasons, len(counted))
+    counted_findings = [f for f in findings if f.study_id in experiencing]
+    confidence = certainty.best(f.confidence for f in counted_findings)
+    experience_studies = {f.study_id: f.study for f in counted_findings}
+
+    reasons = []
+    if effectiveness:
+        best = certainty.best(level["certainty"] for level in effectiveness)
+        rating = EffectCertainty(best.value)
+        levels = ", ".join(level["level"] for level in effectiveness)
+        reasons.append(
+            f"Certainty of an effect, judged per outcome level ({levels}); the highest is "
+            f"{best.label}."
+        )
+    else:
+        rating = EffectCertainty.NOT_EVALUATED
+        reasons.append(
+            "No evaluation yet: no published, appraised study has measured outcomes of this "
+            "practice."
+        )
+    measured = {study_id for by_study in per_level.values() for study_id in by_study}
+    unmeasured = [link.study for link in evaluating.values() if link.study_id not in measured]
+    if unmeasured:
+        reasons.append(f"Evaluated it, with no outcome recorded yet: {_titles(unmeasured)}.")
+    unnamed = set(unnamed)
+    elsewhere = [link.study for link in published if link.study_id in unnamed]
+    if elsewhere:
+        reasons.append(
+            "Outcomes of an intervention the study does not name are credited to no "
+            f"practice, this one included: {_titles(elsewhere)}."
+        )
+    waiting = [
+        link.study
+        for link in by_type[LinkType.EVALUATED] + by_type[LinkType.EXPLORED]
+        if not _counts(link)
+    ]
+    if waiting:
+        reasons.append(f"Not yet appraised, so not counted: {_titles(waiting)}.")
+    if by_type[LinkType.DESCRIBED]:
+        count = len(by_type[LinkType.DESCRIBED])
+        noun = "study describes" if count == 1 else "studies describe"
+        reasons.append(
+            f"{count} {noun} it without evaluating it: listed as “Also discussed in”, not as "
+            "evidence."
+        )
+
+    profile = {
+        "effectiveness": effectiveness,
+        "experience": {
+            "confidence": confidence.value if confidence else "",
+            "confidence_label": confidence.label if confidence else "",
+            "findings": len(counted_findings),
+            "studies": [certainty.cite(study) for study in experience_studies.values()],
+        },
+        "links": {kind.value: len(by_type[kind]) for kind in LinkType},
+        "waiting": [certainty.cite(study) for study in waiting],
+    }
+    return Assessment(rating, reasons, profile)
+
+
+def assess_stored(intervention: Intervention) -> Assessment:
+    """Assess `intervention` from the database: four queries."""
+    links = list(
+        InterventionStudy.objects.filter(intervention=intervention).select_related("study")
+    )
+    study_ids = [link.study_id for link in links]
+    outcomes = Outcome.objects.filter(intervention=intervention, study_id__in=study_ids)
+    findings = Finding.objects.filter(study_id__in=study_ids).select_related("study")
+    unnamed = Outcome.objects.filter(study_id__in=study_ids, intervention__isnull=True)
+    unnamed = set(unnamed.values_list("study_id", flat=True))
+    return assess(intervention, links, outcomes, findings, unnamed), links
 
 
 def count_by_design(studies: Iterable) -> dict[str, list[int]]:
@@ -174,17 +180,15 @@ def count_by_design(studies: Iterable) -> dict[str, list[int]]:
 
 
 @transaction.atomic
-def refresh_rating(intervention: Intervention) -> RatingResult:
-    """Recompute and store an intervention's rating and its published studies counted by
-    design; the one write path for both, so a page reads them from the row."""
-    links = list(
-        InterventionStudy.objects.filter(intervention=intervention).select_related("study")
-    )
-    result = rate(links)
+def refresh_rating(intervention: Intervention) -> Assessment:
+    """Recompute and store a practice's answers, their reasons and its studies counted by
+    design; the one write path for them, so a page reads them from the row."""
+    result, links = assess_stored(intervention)
     evidence = count_by_design(link.study for link in links)
     Intervention.objects.filter(pk=intervention.pk).update(
         computed_rating=result.rating,
         computed_rating_reasons=result.reasons,
+        evidence_profile=result.profile,
         published_evidence=evidence,
         published_studies=sum(studies for studies, _ in evidence.values()),
     )
@@ -192,6 +196,7 @@ def refresh_rating(intervention: Intervention) -> RatingResult:
         fields=[
             "computed_rating",
             "computed_rating_reasons",
+            "evidence_profile",
             "rating",
             "published_evidence",
             "published_studies",
@@ -201,9 +206,7 @@ def refresh_rating(intervention: Intervention) -> RatingResult:
 
 
 def refresh_all_ratings() -> None:
-    """Every finding's confidence, then every intervention's rating: after a load."""
-    from resources.certainty import refresh_confidences
-
-    refresh_confidences()
+    """Every finding's confidence, then every practice's answers: after a load."""
+    certainty.refresh_confidences()
     for intervention in Intervention.objects.all():
         refresh_rating(intervention)

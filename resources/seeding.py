@@ -21,6 +21,7 @@ UNCOMPARED_FIELDS = {
     "computed_rating_reasons",
     "published_evidence",
     "published_studies",
+    "evidence_profile",
     "version",  # kept by resources.versions, not by the fixtures
     "version_changed_at",
     "confidence",  # a finding's, derived from its GRADE-CERQual components

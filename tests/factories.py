@@ -180,11 +180,11 @@ class InterventionStudyFactory(factory.django.DjangoModelFactory):
 class RecommendationFactory(PublishedFactory):
     title = factory.Sequence(lambda n: f"Recommendation {n}")
     slug = factory.Sequence(lambda n: f"recommendation-{n}")
-    statement = "Offer reverse mentoring to senior staff."
+    statement = "Consider offering reverse mentoring to senior staff."
     rationale = "Qualitative studies report raised awareness."
     audience = Audience.INSTITUTIONS
     strength = RecommendationStrength.CONDITIONAL
-    certainty = Certainty.LOW
+    certainty = Certainty.VERY_LOW  # no higher than evidence without findings or outcomes
 
     class Meta:
         model = Recommendation

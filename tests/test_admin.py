@@ -19,7 +19,7 @@ from resources import rating
 from resources.models import (
     Country,
     EditorialStatus,
-    EvidenceRating,
+    EffectCertainty,
     Intervention,
     LearnerLevel,
     Recommendation,
@@ -279,7 +279,7 @@ def test_override_without_justification_is_explained_on_the_form(editor_client):
         url,
         form_data(
             editor_client.get(url),
-            rating_override=EvidenceRating.STRONG,
+            rating_override=EffectCertainty.HIGH,
             rating_override_justification="",
         ),
     )
@@ -296,13 +296,13 @@ def test_override_with_justification_is_saved(editor_client):
         url,
         form_data(
             editor_client.get(url),
-            rating_override=EvidenceRating.LIMITED,
+            rating_override=EffectCertainty.LOW,
             rating_override_justification="The single study's groups were not described.",
         ),
     )
     assert response.status_code == 302
     intervention.refresh_from_db()
-    assert intervention.rating == EvidenceRating.LIMITED
+    assert intervention.rating == EffectCertainty.LOW
 
 
 def test_malformed_doi_is_explained_on_the_study_form(curator_client):
@@ -318,11 +318,11 @@ def test_malformed_doi_is_explained_on_the_study_form(curator_client):
 def test_intervention_page_shows_the_rating_with_its_reasons(curator_client):
     intervention = make_intervention()
     Intervention.objects.filter(pk=intervention.pk).update(
-        computed_rating=EvidenceRating.MODERATE,
+        computed_rating=EffectCertainty.MODERATE,
         computed_rating_reasons=["Rated down one level: a single study is all there is."],
     )
     response = curator_client.get(admin_url(Intervention, "change", intervention.pk))
-    assert_contains(response, "Evidence rating")
+    assert_contains(response, "Does it work?")
     assert_contains(response, "Moderate")
     assert_contains(
         response,
@@ -333,12 +333,13 @@ def test_intervention_page_shows_the_rating_with_its_reasons(curator_client):
 
 def test_saving_an_intervention_recomputes_its_rating(editor_client):
     # an editor's save goes live; a curator's to a published record waits (test_revisions)
-    intervention = make_intervention()  # linked to one published, appraised study
-    assert intervention.computed_rating == EvidenceRating.INSUFFICIENT
+    intervention = make_intervention()  # one published, appraised study evaluated it
+    OutcomeFactory(study=intervention.study_links.get().study)  # an outcome naming it
+    assert intervention.computed_rating == EffectCertainty.NOT_EVALUATED
     url = admin_url(Intervention, "change", intervention.pk)
     editor_client.post(url, form_data(editor_client.get(url)))
     intervention.refresh_from_db()
-    assert intervention.computed_rating != EvidenceRating.INSUFFICIENT
+    assert intervention.computed_rating != EffectCertainty.NOT_EVALUATED
     assert intervention.computed_rating_reasons
 
 
@@ -357,39 +358,43 @@ def test_adding_an_intervention_rates_it_at_once(curator_client):
     assert response.status_code == 302
     intervention = Intervention.objects.get(slug="reverse-mentoring")
     assert intervention.status == EditorialStatus.DRAFT
-    assert intervention.computed_rating == EvidenceRating.INSUFFICIENT
+    assert intervention.computed_rating == EffectCertainty.NOT_EVALUATED
     assert intervention.computed_rating_reasons  # says why: no appraised study yet
 
 
 def test_saving_a_study_recomputes_the_ratings_of_its_interventions(editor_client):
     # an editor's save goes live; a curator's to a published record waits (test_revisions)
     link = InterventionStudyFactory()
+    OutcomeFactory(study=link.study)
     url = admin_url(Study, "change", link.study.pk)
     response = editor_client.post(url, form_data(editor_client.get(url)))
     assert response.status_code == 302
     link.intervention.refresh_from_db()
-    assert link.intervention.computed_rating != EvidenceRating.INSUFFICIENT
+    assert link.intervention.computed_rating != EffectCertainty.NOT_EVALUATED
 
 
 def test_publishing_a_study_recomputes_the_ratings_of_its_interventions(editor_client):
     link = InterventionStudyFactory(study__status=EditorialStatus.DRAFT, study__published_at=None)
+    OutcomeFactory(study=link.study)
     editor_client.post(
         admin_url(Study, "changelist"), {"action": "publish", "_selected_action": [link.study.pk]}
     )
     link.intervention.refresh_from_db()
-    assert link.intervention.computed_rating != EvidenceRating.INSUFFICIENT
+    assert link.intervention.computed_rating != EffectCertainty.NOT_EVALUATED
 
 
 def test_deleting_a_study_recomputes_the_ratings_of_its_interventions(admin_client):
     kept = InterventionStudyFactory()
     removed = InterventionStudyFactory(intervention=kept.intervention)
+    for link in (kept, removed):
+        OutcomeFactory(study=link.study, intervention=kept.intervention)
     rating.refresh_rating(kept.intervention)
-    two_studies = kept.intervention.computed_rating_reasons
+    two_studies = kept.intervention.evidence_profile
 
     response = admin_client.post(admin_url(Study, "delete", removed.study.pk), {"post": "yes"})
     assert response.status_code == 302
     kept.intervention.refresh_from_db()
-    assert kept.intervention.computed_rating_reasons != two_studies
+    assert kept.intervention.evidence_profile != two_studies
 
 
 def test_view_on_site_links_only_published_records(curator_client):

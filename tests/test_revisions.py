@@ -230,7 +230,7 @@ def test_a_revision_of_an_interventions_study_links_refreshes_its_rating_on_publ
 @pytest.mark.parametrize(
     ("make", "field", "value"),
     [
-        (InterventionFactory, "rating_override", "strong"),
+        (InterventionFactory, "rating_override", "high"),
         (InterventionFactory, "rating_override_justification", "Because."),
         (RecommendationFactory, "strength", "strong"),
         (RecommendationFactory, "certainty", "high"),

@@ -4,17 +4,18 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from resources.certainty import CERQUAL_RULES, GRADE_RULES
 from resources.evidence_map import refresh_cells
 from resources.models import (
     EditorialStatus,
-    EvidenceRating,
+    EffectCertainty,
     InterventionType,
     KirkpatrickLevel,
     Study,
     StudyDesign,
     Topic,
 )
-from resources.rating import RULES, refresh_rating
+from resources.rating import refresh_rating
 from tests.factories import (
     FindingFactory,
     InterventionFactory,
@@ -138,8 +139,10 @@ def test_intervention_list_shows_the_rating_in_words_with_its_studies(visitor, l
     response = visitor.get(reverse("resources:intervention-list"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Moderate evidence" in html
-    assert "2 studies: 1 qualitative study, 1 mixed-methods study · 1 of 2 appraised" in html
+    # one appraised qualitative study evaluated it: non-randomised (Low), no numbers (imprecise)
+    assert "Does it work?" in html and "Very low certainty" in html
+    assert "What is it like?" in html and "No qualitative evidence yet" in html
+    assert "2 studies: 2 evaluated it · 1 of 2 appraised" in html
     assert "2 interventions" in html
     assert_nothing_hidden(response)
 
@@ -148,7 +151,7 @@ def test_intervention_list_filters_narrow_the_results(visitor, library):
     InterventionFactory(name="Curriculum audit", intervention_type=InterventionType.CURRICULUM)
     response = visitor.get("/interventions/", {"type": "curriculum"})
     assert [i.name for i in response.context["page"]] == ["Curriculum audit"]
-    response = visitor.get("/interventions/", {"rating": EvidenceRating.MODERATE})
+    response = visitor.get("/interventions/", {"rating": EffectCertainty.VERY_LOW})
     assert [i.name for i in response.context["page"]] == ["Reverse mentoring"]
     response = visitor.get("/interventions/", {"topic": "mentorship"})
     assert {i.name for i in response.context["page"]} == {"Reverse mentoring", "Peer collectives"}
@@ -178,19 +181,19 @@ def test_intervention_list_sorts_strongest_first_by_default(visitor, library):
 
 
 def test_strongest_first_ranks_an_overridden_rating_by_its_override(visitor):
-    InterventionFactory(name="Computed moderate", computed_rating=EvidenceRating.MODERATE)
+    InterventionFactory(name="Computed moderate", computed_rating=EffectCertainty.MODERATE)
     InterventionFactory(
-        name="Computed strong, overridden to limited",
-        computed_rating=EvidenceRating.STRONG,
-        rating_override=EvidenceRating.LIMITED,
+        name="Overridden from high to low",
+        computed_rating=EffectCertainty.HIGH,
+        rating_override=EffectCertainty.LOW,
         rating_override_justification="Both studies share one cohort.",
     )
-    InterventionFactory(name="Computed limited", computed_rating=EvidenceRating.LIMITED)
+    InterventionFactory(name="Computed low", computed_rating=EffectCertainty.LOW)
     response = visitor.get("/interventions/")
     assert [i.name for i in response.context["page"]] == [
         "Computed moderate",
-        "Computed limited",
-        "Computed strong, overridden to limited",
+        "Computed low",
+        "Overridden from high to low",
     ]
 
 
@@ -237,16 +240,21 @@ def test_intervention_page_shows_implementation_evidence_and_reasons(visitor, li
     assert "Not reported" in html  # barriers, facilitators, resources are empty
     for reason in library.computed_rating_reasons:
         assert reason in html
-    assert "Moderate evidence" in html
+    assert "Very low certainty" in html
+    # the Summary of Findings: its one outcome level, the study and the reasons
+    assert "Summary of findings" in html
+    assert "Starts Low: non-randomised evidence (qualitative study)." in html
+    assert "Rated down one level for imprecision: participant numbers are not reported." in html
     assert_nothing_hidden(response)
 
 
-def test_intervention_page_links_published_studies_with_their_outcome_levels(visitor, library):
+def test_intervention_page_links_published_studies_with_what_they_did(visitor, library):
     response = visitor.get(library.get_absolute_url())
     html = response.content.decode()
     assert 'href="/studies/students-teach/"' in html
     assert 'href="/studies/mixed-views/"' in html
-    assert "2a Attitudes and perceptions" in html
+    assert "<td>Evaluated</td>" in html
+    assert "2a Attitudes and perceptions" in html  # its Summary of Findings row
     assert "CASP qualitative checklist; risk of bias: low" in html
     assert "Not yet appraised" in html
 
@@ -281,14 +289,14 @@ def test_intervention_page_shows_the_newest_studies_and_links_to_all_of_them(vis
 def test_intervention_page_shows_an_override_with_its_justification_and_the_rules_result(
     visitor, library
 ):
-    library.rating_override = EvidenceRating.LIMITED
+    library.rating_override = EffectCertainty.LOW
     library.rating_override_justification = "The mixed-methods study reports no comparison."
     library.save()
     response = visitor.get(library.get_absolute_url())
     html = response.content.decode()
-    assert "Limited evidence" in html
+    assert "Low certainty" in html
     assert "The mixed-methods study reports no comparison." in html
-    assert "The rules' own result is “Moderate”." in html
+    assert "The rules' own answer is “Very low”." in html
 
 
 def test_intervention_page_lists_published_recommendations_and_related_interventions(
@@ -398,9 +406,11 @@ def test_about_page_renders_the_rules_the_code_applies(visitor):
     response = visitor.get(reverse("resources:about"))
     assert response.status_code == 200
     html = response.content.decode()
-    for name, text in RULES:
+    for name, text in [*GRADE_RULES, *CERQUAL_RULES]:
         assert name in html
         assert escape(text) in html
+    for section in ("Does it work?", "What is it like?", "What the library does not claim"):
+        assert section in html
     for words in ["BEME", "GRADE-CERQual", "MERSQI", "CASP", "SRQR", "MMAT", "Not reported"]:
         assert words in html
     assert "2b Knowledge and skills" in html or "Knowledge and skills" in html

@@ -74,10 +74,12 @@ def test_intervention_list_query_count(visitor, django_assert_num_queries, size)
 @pytest.mark.parametrize("size", SIZES)
 def test_intervention_page_query_count(visitor, django_assert_num_queries, size):
     intervention = build_library(size)[0]
-    # the intervention (with its evidence counts); its published topics; its published
-    # recommendations; the newest study links with studies; their learner levels; their
-    # outcome and finding levels; related interventions sharing a topic
-    with django_assert_num_queries(7):
+    # the intervention (with its stored answers and evidence counts); its published
+    # topics; its published recommendations; the newest links of studies that evaluated or
+    # explored it, with studies; their learner levels; the studies that only describe it;
+    # its Summary of Qualitative Findings (findings with their studies); related
+    # interventions sharing a topic
+    with django_assert_num_queries(8):
         assert visitor.get(intervention.get_absolute_url()).status_code == 200
 
 
@@ -100,8 +102,9 @@ def test_recommendation_page_query_count(visitor, django_assert_num_queries, siz
         for link in intervention.study_links.all():
             RecommendationEvidenceFactory(recommendation=recommendation, study=link.study)
     # the recommendation; its published interventions; its published evidence with
-    # studies; its published topics
-    with django_assert_num_queries(4):
+    # studies; its published topics; its evidence profile: the slugs of its appraised
+    # studies, the practices it concerns with their stored answers, those studies' findings
+    with django_assert_num_queries(7):
         assert visitor.get(recommendation.get_absolute_url()).status_code == 200
 
 

@@ -121,10 +121,10 @@ def test_study_cannot_cite_itself():
 
 
 def test_rating_override_needs_a_written_justification():
-    intervention = InterventionFactory.build(rating_override="strong")
+    intervention = InterventionFactory.build(rating_override="high")
     assert "rating_override_justification" in error_messages(intervention)
 
 
 def test_database_refuses_an_unjustified_rating_override():
     with pytest.raises(IntegrityError), transaction.atomic():
-        InterventionFactory(rating_override="strong", rating_override_justification="")
+        InterventionFactory(rating_override="high", rating_override_justification="")

@@ -19,11 +19,13 @@ from rest_framework.reverse import reverse
 
 from resources import changes, workflow
 from resources.models import (
+    Certainty,
     Country,
     EditorialStatus,
     Finding,
     Intervention,
     InterventionStudy,
+    KirkpatrickLevel,
     LearnerLevel,
     Outcome,
     Recommendation,
@@ -500,6 +502,70 @@ def evidence_counts(intervention) -> dict:
     }
 
 
+class CitedStudySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+
+
+class DowngradeSerializer(serializers.Serializer):
+    domain = serializers.CharField(
+        help_text="Risk of bias, Inconsistency, Indirectness, Imprecision or Publication bias."
+    )
+    levels = serializers.IntegerField(help_text="How many levels it rates the evidence down.")
+    text = serializers.CharField(help_text="The reason, in words.")
+    studies = CitedStudySerializer(many=True, help_text="The published studies it rests on.")
+
+
+class OutcomeRowSerializer(serializers.Serializer):
+    study = serializers.CharField(help_text="The slug of the study that reports it.")
+    measure = serializers.CharField()
+    result = serializers.CharField(help_text="The figures as reported, e.g. 45% vs 12%, p < 0.001.")
+    direction = serializers.CharField()
+
+
+class OutcomeCertaintySerializer(serializers.Serializer):
+    """One row of the Summary of Findings: GRADE certainty at one outcome level."""
+
+    level = serializers.ChoiceField(choices=KirkpatrickLevel.choices)
+    level_label = serializers.CharField()
+    certainty = serializers.ChoiceField(choices=Certainty.choices)
+    certainty_label = serializers.CharField()
+    start = serializers.CharField(help_text="Where the evidence starts: High or Low, and why.")
+    downgrades = DowngradeSerializer(many=True)
+    studies = CitedStudySerializer(many=True)
+    participants = serializers.IntegerField(
+        allow_null=True, help_text="Participants in all; null where a study does not report them."
+    )
+    outcomes = OutcomeRowSerializer(many=True)
+
+
+class ExperienceSerializer(serializers.Serializer):
+    """ "What is it like?": the best GRADE-CERQual confidence among its findings."""
+
+    confidence = serializers.CharField(help_text="high, moderate, low, very_low, or empty.")
+    confidence_label = serializers.CharField()
+    findings = serializers.IntegerField()
+    studies = CitedStudySerializer(many=True)
+
+
+class LinkCountsSerializer(serializers.Serializer):
+    evaluated = serializers.IntegerField()
+    explored = serializers.IntegerField()
+    described = serializers.IntegerField()
+
+
+class EvidenceProfileSerializer(serializers.Serializer):
+    effectiveness = OutcomeCertaintySerializer(
+        many=True, help_text="Does it work? GRADE certainty per outcome level, with reasons."
+    )
+    experience = ExperienceSerializer()
+    links = LinkCountsSerializer(help_text="Published studies by what they did with the practice.")
+    waiting = CitedStudySerializer(
+        many=True, help_text="Studies that evaluated or explored it, not yet appraised."
+    )
+
+
 class InterventionSerializer(ModelRulesSerializer):
     url = identity("api:intervention-detail")
     topics = slugs(Topic, "published_topics", help_text="Slugs of its topics.")
@@ -517,7 +583,13 @@ class InterventionSerializer(ModelRulesSerializer):
     rating = serializers.ChoiceField(
         choices=Intervention._meta.get_field("rating").choices,
         read_only=True,
-        help_text="The effective rating: the curator's override where there is one.",
+        help_text="Does it work? The highest GRADE certainty of an effect across its outcome "
+        "levels, or not_evaluated; the curator's override where there is one.",
+    )
+    evidence_profile = EvidenceProfileSerializer(
+        read_only=True,
+        help_text="Both answers with their reasons: GRADE certainty per outcome level and "
+        "GRADE-CERQual confidence, never blended.",
     )
 
     class Meta:
@@ -542,6 +614,8 @@ class InterventionSerializer(ModelRulesSerializer):
             "computed_rating_reasons",
             "rating_override",
             "rating_override_justification",
+            "publication_bias",
+            "evidence_profile",
             "evidence",
             "studies_url",
             "recommendations",

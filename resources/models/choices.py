@@ -101,25 +101,27 @@ class RiskOfBias(models.TextChoices):
     HIGH = "high", "High"
 
 
-class EvidenceRating(models.TextChoices):
-    """The rating an intervention earns from its linked studies, best first."""
+class EffectCertainty(models.TextChoices):
+    """The answer to "does it work?": GRADE's certainty of an effect, best first, or no
+    evaluation at all. Never a blend with qualitative confidence, which is answered apart."""
 
-    STRONG = "strong", "Strong"
+    HIGH = "high", "High"
     MODERATE = "moderate", "Moderate"
-    LIMITED = "limited", "Limited"
-    VERY_LIMITED = "very_limited", "Very limited"
-    INSUFFICIENT = "insufficient", "Not enough appraised evidence"
-
-    @classmethod
-    def from_score(cls, score: int) -> "EvidenceRating":
-        return [cls.VERY_LIMITED, cls.VERY_LIMITED, cls.LIMITED, cls.MODERATE, cls.STRONG][
-            max(0, min(score, 4))
-        ]
+    LOW = "low", "Low"
+    VERY_LOW = "very_low", "Very low"
+    NOT_EVALUATED = "not_evaluated", "No evaluation yet"
 
     @property
     def rank(self) -> int:
-        """Higher is stronger; used to sort interventions by evidence."""
-        return len(EvidenceRating) - list(EvidenceRating).index(self)
+        """Higher is more certain; used to sort practices by the certainty of an effect."""
+        return len(EffectCertainty) - list(EffectCertainty).index(self)
+
+
+class Indirectness(models.TextChoices):
+    """A curator's GRADE judgement of how directly an evaluating study bears on the practice."""
+
+    SERIOUS = "serious", "Serious (rate down one level)"
+    VERY_SERIOUS = "very_serious", "Very serious (rate down two levels)"
 
 
 class InterventionType(models.TextChoices):

@@ -6,10 +6,16 @@ from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from resources.evidence_summary import summarise_counts
-
 from .base import Publishable, PublishableQuerySet, SlugManager, published_through
-from .choices import Direction, EvidenceRating, InterventionType, LinkType, Setting
+from .choices import (
+    AppraisalStatus,
+    Direction,
+    EffectCertainty,
+    Indirectness,
+    InterventionType,
+    LinkType,
+    Setting,
+)
 
 
 class InterventionQuerySet(PublishableQuerySet):
@@ -99,14 +105,25 @@ class Intervention(Publishable):
         "resources.Study", through="InterventionStudy", blank=True, related_name="interventions"
     )
 
+    # "Does it work?": GRADE's certainty of an effect, best across outcome levels
     computed_rating = models.CharField(
+        "does it work? (the rules' answer)",
         max_length=15,
-        choices=EvidenceRating.choices,
-        default=EvidenceRating.INSUFFICIENT,
+        choices=EffectCertainty.choices,
+        default=EffectCertainty.NOT_EVALUATED,
         editable=False,
-        help_text="Set by the rating rules from the linked studies; never typed in.",
+        help_text="The highest GRADE certainty of an effect across the practice's outcome "
+        "levels, set by the rules from its evaluating studies; never typed in.",
     )
     computed_rating_reasons = models.JSONField(default=list, blank=True, editable=False)
+    evidence_profile = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Stored by the rules with the answer: the certainty per outcome level "
+        "with its reasons (GRADE), the qualitative confidence (GRADE-CERQual) and the "
+        "studies by what they did with the practice; never typed in.",
+    )
     published_evidence = models.JSONField(
         default=dict,
         blank=True,
@@ -119,24 +136,35 @@ class Intervention(Publishable):
         editable=False,
         help_text="Linked published studies; stored with the rating, never typed in.",
     )
-    rating_override = models.CharField(max_length=15, choices=EvidenceRating.choices, blank=True)
+    publication_bias = models.TextField(
+        "publication bias suspected",
+        blank=True,
+        help_text="Only where you judge publication bias likely: why. Rates every outcome "
+        "level down one level (GRADE). Leave empty otherwise.",
+    )
+    rating_override = models.CharField(
+        "override the answer to “does it work?”",
+        max_length=15,
+        choices=EffectCertainty.choices,
+        blank=True,
+    )
     rating_override_justification = models.TextField(blank=True)
     rating = models.GeneratedField(
         expression=Case(
             When(~Q(rating_override=""), then=F("rating_override")),
             default=F("computed_rating"),
         ),
-        output_field=models.CharField(max_length=15, choices=EvidenceRating.choices),
-        choices=EvidenceRating.choices,
+        output_field=models.CharField(max_length=15, choices=EffectCertainty.choices),
+        choices=EffectCertainty.choices,
         db_persist=True,
-        db_index=True,  # the evidence-rating filter
+        db_index=True,  # the "does it work?" filter
     )
     rating_rank = models.GeneratedField(
-        # EvidenceRating.rank of the rating, from the two fields `rating` is generated from
+        # EffectCertainty.rank of the rating, from the two fields `rating` is generated from
         # (PostgreSQL cannot generate a column from another generated column)
         expression=Case(
-            *[When(rating_override=value, then=Value(value.rank)) for value in EvidenceRating],
-            *[When(computed_rating=value, then=Value(value.rank)) for value in EvidenceRating],
+            *[When(rating_override=value, then=Value(value.rank)) for value in EffectCertainty],
+            *[When(computed_rating=value, then=Value(value.rank)) for value in EffectCertainty],
             default=Value(0),
         ),
         output_field=models.PositiveSmallIntegerField(),
@@ -152,6 +180,7 @@ class Intervention(Publishable):
             "rating_rank",
             "published_evidence",
             "published_studies",
+            "evidence_profile",
         ]
     )
 
@@ -201,8 +230,10 @@ class Intervention(Publishable):
 
     @property
     def evidence_summary(self):
-        """The line under the rating: its studies counted by design, in words."""
-        return summarise_counts(self.rating, self.evidence_counts)
+        """The two answers and the studies behind them, in words (a card's lines)."""
+        from resources.evidence_summary import summarise
+
+        return summarise(self)
 
     @property
     def is_overridden(self) -> bool:
@@ -230,25 +261,47 @@ class Intervention(Publishable):
         )
 
     def evidence_table(self, limit: int) -> list["InterventionStudy"]:
-        """The newest `limit` links to published studies.
+        """The newest `limit` links to published studies that evaluated or explored it.
 
         An intervention may rest on hundreds of studies; the page shows the newest and
-        links to the studies list, filtered to this intervention, for the rest. Each study
-        carries `outcome_levels`, the Kirkpatrick levels its outcomes and findings reach.
+        links to the studies list, filtered to this intervention, for the rest. Studies
+        that only describe it are `described_in`, never listed as evidence.
         """
-        from resources.models.study import Study
-
         shown = ("design", "participants", "sample_size")
         appraisal = ("appraisal_status", "appraisal_tool", "risk_of_bias")
-        links = list(
-            self.published_study_links(*shown, *appraisal).prefetch_related(
+        return list(
+            self.published_study_links(*shown, *appraisal)
+            .exclude(link_type=LinkType.DESCRIBED)
+            .prefetch_related(
                 models.Prefetch("study__learner_levels", to_attr="learner_level_list")
             )[:limit]
         )
-        levels = Study.objects.filter(pk__in=[link.study_id for link in links]).outcome_levels()
-        for link in links:
-            link.study.outcome_levels = levels.get(link.study_id, [])
-        return links
+
+    def described_in(self, limit: int) -> list["InterventionStudy"]:
+        """The newest `limit` published studies that only describe it: "Also discussed in"."""
+        return list(self.published_study_links().filter(link_type=LinkType.DESCRIBED)[:limit])
+
+    def qualitative_findings(self):
+        """Findings of the published, appraised studies that explored or evaluated it: the
+        rows of its Summary of Qualitative Findings, most confident first."""
+        from resources.models.study import Finding
+
+        linked = InterventionStudy.objects.filter(
+            published_through("study"),
+            intervention=self,
+            link_type__in=[LinkType.EXPLORED, LinkType.EVALUATED],
+            study__appraisal_status=AppraisalStatus.APPRAISED,
+        )
+        return (
+            Finding.objects.filter(study__in=linked.values("study"))
+            .select_related("study")
+            .order_by("study__title", "position")
+        )
+
+    @property
+    def effectiveness(self) -> list[dict]:
+        """Its Summary of Findings rows, one per outcome level, as `refresh_rating` stored them."""
+        return (self.evidence_profile or {}).get("effectiveness", [])
 
     @property
     def implementation_step_list(self) -> list[str]:
@@ -289,6 +342,16 @@ class InterventionStudy(models.Model):
         help_text="Only for an evaluated link: the direction of the effect its outcomes "
         "report. Leave empty otherwise.",
     )
+    indirectness = models.CharField(
+        max_length=15,
+        choices=Indirectness.choices,
+        blank=True,
+        help_text="Only for an evaluated link, where the study's intervention, population or "
+        "setting is unlike the practice's (GRADE indirectness). Leave empty otherwise.",
+    )
+    indirectness_note = models.TextField(
+        blank=True, help_text="Why the evidence is indirect; shown as the reason."
+    )
 
     objects = InterventionStudyManager()
     history = HistoricalRecords()
@@ -321,13 +384,18 @@ class InterventionStudy(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.direction and self.link_type != LinkType.EVALUATED:
-            raise ValidationError(
-                {
-                    "direction": "Only a study that evaluated the practice has a direction of "
-                    "effect; a study that explored or described it has none."
-                }
+            errors["direction"] = (
+                "Only a study that evaluated the practice has a direction of effect; a study "
+                "that explored or described it has none."
             )
+        if self.indirectness and self.link_type != LinkType.EVALUATED:
+            errors["indirectness"] = "Indirectness is judged only for a study that evaluated it."
+        if self.indirectness and not self.indirectness_note.strip():
+            errors["indirectness_note"] = "Say why the evidence is indirect; readers see it."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_evaluation(self) -> bool:

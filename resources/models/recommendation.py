@@ -1,5 +1,8 @@
 """Recommendations: advice to educators and institutions, tied to the evidence behind it."""
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -77,6 +80,17 @@ class Recommendation(Publishable):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
     statement = models.TextField(help_text="The advice, in one or two sentences.")
+    benefits_and_harms = models.TextField(
+        blank=True, help_text="Benefits and harms as the studies report them; empty if none do."
+    )
+    values_and_preferences = models.TextField(
+        blank=True, help_text="What the studies report of people's values and preferences."
+    )
+    practical_considerations = models.TextField(
+        "resources and practical considerations",
+        blank=True,
+        help_text="Resources and practical issues the studies report.",
+    )
     rationale = models.TextField()
     audience = models.CharField(max_length=15, choices=Audience.choices, db_index=True)
     strength = models.CharField(
@@ -108,6 +122,52 @@ class Recommendation(Publishable):
 
     def get_absolute_url(self):
         return reverse("resources:recommendation-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.strength == RecommendationStrength.CONDITIONAL and directive(self.statement):
+            errors["statement"] = (
+                "A conditional recommendation is worded “We suggest …” or “Consider …”, "
+                "not “should”."
+            )
+        if self.pk and self.certainty:
+            evidence = self.evidence_profile()
+            from resources.certainty import exceeds
+
+            if exceeds(self.certainty, evidence.ceiling):
+                errors["certainty"] = (
+                    f"Its certainty cannot exceed that of its evidence: {evidence.reason}"
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def evidence_profile(self):
+        """What it rests on, and the highest certainty it may claim
+        (`resources.certainty.recommendation_evidence`)."""
+        from resources.certainty import recommendation_evidence
+
+        from .choices import AppraisalStatus
+        from .intervention import Intervention
+        from .study import Finding, Study
+
+        studies = Study.objects.published().filter(
+            appraisal_status=AppraisalStatus.APPRAISED, recommendation_evidence__recommendation=self
+        )
+        interventions = Intervention.objects.published().filter(recommendations=self)
+        findings = Finding.objects.filter(study__in=studies).select_related("study")
+        slugs = set(studies.values_list("slug", flat=True))
+        return recommendation_evidence(
+            interventions.only("slug", "name", "evidence_profile"), slugs, findings
+        )
+
+
+DIRECTIVE = re.compile(r"\b(should|must)\b", re.IGNORECASE)
+
+
+def directive(text: str) -> bool:
+    """Whether advice is worded as a directive ("should", "must")."""
+    return bool(DIRECTIVE.search(text))
 
 
 class RecommendationEvidenceManager(models.Manager):

@@ -43,6 +43,8 @@ def intervention_detail(request, slug):
         "intervention": intervention,
         "summary": intervention.evidence_summary,
         "links": intervention.evidence_table(EVIDENCE_TABLE_SIZE),
+        "described": intervention.described_in(EVIDENCE_TABLE_SIZE),
+        "qualitative_findings": list(intervention.qualitative_findings()),
         "all_studies_url": all_studies,
         "export_links": export_links([("intervention", slug)], intervention.published_studies),
         "feed_url": feed_url("resources:study-feed", [("intervention", slug)]),

@@ -1,20 +1,22 @@
 from django.shortcuts import render
 
 from resources import evidence_map, tallies
+from resources.certainty import CERQUAL_RULES, GRADE_RULES
 from resources.filters import InterventionFilterSet
 from resources.models import (
     AppraisalTool,
     Certainty,
-    EvidenceRating,
+    EffectCertainty,
+    Holdings,
     Intervention,
     KirkpatrickLevel,
+    LinkType,
     Recommendation,
     RecommendationStrength,
     Study,
     StudyDesign,
     Topic,
 )
-from resources.rating import RULES
 from resources.views.listing import filter_list, render_filtered, topic_pick_list
 
 HOME_LIST_LENGTH = 5
@@ -31,6 +33,10 @@ def home(request):
     context = {
         "counts": counts,
         "strongest": strongest,
+        # the heading promises an evaluated practice only where there is one
+        "any_evaluated": any(
+            intervention.rating != EffectCertainty.NOT_EVALUATED for intervention in strongest
+        ),
         "recent_studies": Study.objects.published()
         .for_rows()
         .order_by("-published_at", "title")[:HOME_LIST_LENGTH],
@@ -43,13 +49,16 @@ def home(request):
 
 def about(request):
     context = {
-        "rules": RULES,
-        "ratings": EvidenceRating.choices,
+        "grade_rules": GRADE_RULES,
+        "cerqual_rules": CERQUAL_RULES,
+        "ratings": EffectCertainty.choices,
         "kirkpatrick_levels": [
             (level.value, level.label.removeprefix(level.value).strip())
             for level in KirkpatrickLevel
         ],
         "certainties": Certainty.choices,
+        "link_types": [(kind.value, kind.label, kind.meaning) for kind in LinkType],
+        "holdings": Holdings.choices,
         "strengths": RecommendationStrength.choices,
         "appraisal_tools": AppraisalTool.choices,
         "designs": StudyDesign.choices,

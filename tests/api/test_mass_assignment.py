@@ -55,7 +55,7 @@ WRITABLE = {
     Intervention: {
         "slug", "name", "intervention_type", "setting", "summary", "audience", "how_it_works",
         "implementation_steps", "resources_needed", "barriers", "facilitators", "topics",
-        "rating_override", "rating_override_justification", "status",
+        "rating_override", "rating_override_justification", "publication_bias", "status",
     },
     Recommendation: {
         "slug", "title", "statement", "rationale", "audience", "strength", "certainty",
@@ -141,9 +141,9 @@ def forged_keys(model, elsewhere) -> dict:
         "created_at": LONG_AGO,
         "updated_at": LONG_AGO,
         "published_at": LONG_AGO,
-        "computed_rating": "strong",
+        "computed_rating": "high",
         "computed_rating_reasons": ["typed in"],
-        "rating": "strong",
+        "rating": "high",
         "doi_url": "https://evil.example/doi",
         "url": "https://evil.example/record",
         "html_url": "https://evil.example/page",

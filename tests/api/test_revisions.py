@@ -83,7 +83,7 @@ def test_a_curator_cannot_change_a_rating_override_even_on_a_draft(curator_api):
     InterventionFactory(slug="mentoring", status="draft", published_at=None)
     response = curator_api.patch(
         "/api/v1/interventions/mentoring/",
-        {"rating_override": "strong", "rating_override_justification": "Because."},
+        {"rating_override": "high", "rating_override_justification": "Because."},
         format="json",
     )
     assert response.status_code == 403

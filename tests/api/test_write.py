@@ -7,6 +7,7 @@ from resources.models import Outcome, Study, StudyAuthor
 from tests.factories import (
     InterventionFactory,
     InterventionStudyFactory,
+    OutcomeFactory,
     StudyFactory,
     TopicFactory,
 )
@@ -124,10 +125,11 @@ def test_publishing_an_unready_record_names_what_is_missing(editor_api):
 
 def test_publishing_a_study_refreshes_the_rating_of_its_interventions(editor_api):
     link = InterventionStudyFactory(study__status="draft", study__slug="pending")
-    assert link.intervention.computed_rating == "insufficient"
+    OutcomeFactory(study=link.study)  # an outcome of the practice it evaluated
+    assert link.intervention.computed_rating == "not_evaluated"
     editor_api.patch("/api/v1/studies/pending/", {"status": "published"}, format="json")
     link.intervention.refresh_from_db()
-    assert link.intervention.computed_rating == "moderate"
+    assert link.intervention.computed_rating == "very_low"  # non-randomised, numbers unreported
 
 
 # The admin's rules, with the admin's words ---------------------------------------------
@@ -214,7 +216,7 @@ def test_a_rating_override_needs_a_justification(curator_api):
         format="json",
     )
     response = curator_api.patch(
-        "/api/v1/interventions/m/", {"rating_override": "strong"}, format="json"
+        "/api/v1/interventions/m/", {"rating_override": "high"}, format="json"
     )
     assert response.status_code == 400
     assert "rating_override_justification" in response.json()["errors"]

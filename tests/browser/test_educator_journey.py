@@ -4,21 +4,26 @@ import re
 
 import pytest
 
-from resources.models import EvidenceRating, InterventionType
+from resources.models import EffectCertainty, InterventionType, StudyDesign
 from resources.rating import refresh_rating
-from tests.factories import InterventionFactory, InterventionStudyFactory, StudyFactory
+from tests.factories import (
+    InterventionFactory,
+    InterventionStudyFactory,
+    OutcomeFactory,
+    StudyFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def library():
-    """Two interventions with different ratings: one rated from two studies, one unrated."""
+    """Two practices: one evaluated by two large trials (High certainty), one not evaluated."""
     mentoring = InterventionFactory(name="Reverse mentoring", slug="reverse-mentoring")
     for slug in ("students-teach", "staff-listen"):
-        InterventionStudyFactory(
-            intervention=mentoring, study=StudyFactory(slug=slug, appraised=True)
-        )
+        trial = StudyFactory(slug=slug, appraised=True, design=StudyDesign.RANDOMISED_TRIAL)
+        InterventionStudyFactory(intervention=mentoring, study=trial)
+        OutcomeFactory(study=trial, intervention_n=300, comparison_n=300)
     refresh_rating(mentoring)
     InterventionFactory(
         name="Curriculum audit",
@@ -26,7 +31,7 @@ def library():
         intervention_type=InterventionType.CURRICULUM,
     )
     mentoring.refresh_from_db()
-    assert mentoring.rating == EvidenceRating.STRONG
+    assert mentoring.rating == EffectCertainty.HIGH
     return mentoring
 
 
@@ -41,8 +46,8 @@ def test_educator_filters_with_htmx_and_follows_the_evidence(site, library):
     page.wait_for_function("() => window.htmx !== undefined")
     page.evaluate("() => { window.stillTheSamePage = true; }")
     assert page.locator(".result-count").inner_text() == "2 interventions"
-    page.get_by_label(re.compile(r"^\s*Strong \(\d+\)\s*$")).check()
-    page.wait_for_url(re.compile(r"/interventions/\?.*rating=strong"))
+    page.get_by_label(re.compile(r"^\s*High \(\d+\)\s*$")).check()
+    page.wait_for_url(re.compile(r"/interventions/\?.*rating=high"))
     page.locator(".result-count", has_text="1 intervention").wait_for()
     assert page.evaluate("() => window.stillTheSamePage") is True  # swapped, not reloaded
     assert page.locator(".results .card h3").all_inner_texts() == ["Reverse mentoring"]
@@ -64,11 +69,11 @@ def test_educator_journey_works_without_javascript(page_without_javascript, live
 
     page.goto(live_server.url + "/interventions/")
     assert page.locator(".result-count").inner_text() == "2 interventions"
-    page.get_by_label(re.compile(r"^\s*Strong \(\d+\)\s*$")).check()
+    page.get_by_label(re.compile(r"^\s*High \(\d+\)\s*$")).check()
     page.get_by_role("button", name="Apply filters").click()
-    page.wait_for_url(re.compile(r"/interventions/\?.*rating=strong"))
+    page.wait_for_url(re.compile(r"/interventions/\?.*rating=high"))
     assert page.locator(".result-count").inner_text() == "1 intervention"
-    assert page.get_by_label(re.compile(r"^\s*Strong \(\d+\)\s*$")).is_checked()
+    assert page.get_by_label(re.compile(r"^\s*High \(\d+\)\s*$")).is_checked()
 
     page.get_by_role("link", name="Reverse mentoring").click()
     page.wait_for_url(re.compile(r"/interventions/reverse-mentoring/$"))
