@@ -1,8 +1,12 @@
 """The evidence and gap map: published interventions by Kirkpatrick level.
 
-Each cell counts the published studies linked to the intervention that report an outcome
-or a qualitative finding at that level, with the best GRADE-CERQual confidence among those
-findings. An empty cell is a gap, and the map says so.
+Each cell counts the published studies that evaluated the intervention and report an
+outcome naming it at that level (or a finding of a change after it), with the GRADE
+certainty of that level in words and as colour, and the best GRADE-CERQual confidence of
+such findings. An unnamed intervention's outcomes count for no practice, and a study that
+only describes a practice puts nothing on the map: an empty cell is a gap, and the map
+says so. Each row also gives the practice's answer to "What is it like?", the qualitative
+evidence, as a separate mark.
 
 Counting the whole library takes seconds at 100,000 studies, so the counts are stored,
 one `EvidenceMapCell` per cell with evidence, and the page reads the cells of the page of
@@ -62,6 +66,7 @@ class Cell:
     level: KirkpatrickLevel
     count: int = 0
     best_confidence: Certainty | None = None
+    certainty: Certainty | None = None  # GRADE certainty of the effect at this level
     studies_url: str = ""  # the studies list filtered to this cell's studies
 
     @property
@@ -93,8 +98,11 @@ class EvidenceMap:
 
 
 def mapped_interventions() -> QuerySet:
-    """Published interventions with what a row of the map shows: name, link, rating."""
-    return Intervention.objects.published().only("name", "slug", "rating")
+    """Published interventions with what a row of the map shows: name, link, and both
+    answers (the certainty per level and the qualitative confidence) as stored."""
+    return Intervention.objects.published().only(
+        "name", "slug", "rating", "evidence_profile", "published_evidence"
+    )
 
 
 def build(interventions: Iterable[Intervention] | None = None) -> EvidenceMap:
@@ -118,6 +126,9 @@ def build(interventions: Iterable[Intervention] | None = None) -> EvidenceMap:
     rows = []
     for intervention in interventions:
         found = stored[intervention.pk]
+        certainties = {
+            row["level"]: Certainty(row["certainty"]) for row in intervention.effectiveness
+        }
         query = "?" + urlencode({"intervention": intervention.slug, "outcome_level": ""})
         cells = []
         for level in levels:
@@ -125,6 +136,7 @@ def build(interventions: Iterable[Intervention] | None = None) -> EvidenceMap:
             if level.value in found:
                 cell.count, best = found[level.value]
                 cell.best_confidence = Certainty(best) if best else None
+                cell.certainty = certainties.get(level.value)
                 cell.studies_url = f"{studies_url}{query}{level.value}"  # levels need no quoting
             cells.append(cell)
         rows.append(Row(intervention, cells))

@@ -366,7 +366,9 @@ def test_recommendation_page_groups_supporting_and_contradicting_studies(visitor
     assert "Studies that contradict" in html
     assert html.index("Students teach the dean") < html.index("Studies that contradict")
     assert html.index("A dissenting survey") > html.index("Studies that contradict")
-    assert "Certainty of evidence" in html
+    assert "Certainty of the evidence" in html
+    for layer in ("Key information", "Rationale", "Evidence profile", "Last changed"):
+        assert layer in html
     assert 'href="/interventions/reverse-mentoring/"' in html
     assert_nothing_hidden(response)
 

@@ -179,7 +179,7 @@ def test_missing_facts_say_not_reported(visitor):
 def test_unappraised_study_says_so_plainly(visitor):
     study = StudyFactory(appraisal_status=AppraisalStatus.NOT_APPRAISED)
     assert (
-        "Catalogued from a reference list; not yet appraised"
+        "A catalogue entry; not yet appraised"
         in visitor.get(study.get_absolute_url()).content.decode()
     )
 

@@ -565,6 +565,17 @@ class EvidenceProfileSerializer(serializers.Serializer):
         many=True, help_text="Studies that evaluated or explored it, not yet appraised."
     )
 
+    EMPTY = {
+        "effectiveness": [],
+        "experience": {"confidence": "", "confidence_label": "", "findings": 0, "studies": []},
+        "links": {"evaluated": 0, "explored": 0, "described": 0},
+        "waiting": [],
+    }
+
+    def to_representation(self, instance):
+        # a practice the rules have not yet been applied to answers "no evaluation yet"
+        return super().to_representation(self.EMPTY | (instance or {}))
+
 
 class InterventionSerializer(ModelRulesSerializer):
     url = identity("api:intervention-detail")

@@ -19,18 +19,21 @@ LEVEL_LABELS = {level: escape(level.label) for level in KirkpatrickLevel}
 
 
 def _cell(cell, name: str) -> str:
+    """Evaluated outcomes counted, with their GRADE certainty in words and as colour; a
+    finding reporting a change after the intervention adds its CERQual confidence."""
     if cell.is_gap:
         return GAP
-    confidence = (
-        f"best confidence: {escape(cell.best_confidence.label.lower())}"
-        if cell.best_confidence
-        else "confidence —"
-    )
+    notes = []
+    if cell.certainty:
+        notes.append(f"certainty: {escape(cell.certainty.label.lower())}")
+    if cell.best_confidence:
+        notes.append(f"best confidence: {escape(cell.best_confidence.label.lower())}")
+    kind = f" cert--{cell.certainty.value}" if cell.certainty else ""
     return (
-        f'<td class="has-studies"><a href="{escape(cell.studies_url)}">'
+        f'<td class="has-studies{kind}"><a href="{escape(cell.studies_url)}">'
         f'<span class="count">{cell.count}</span> {cell.noun}'
         f'<span class="visually-hidden"> of {name} at level {LEVEL_LABELS[cell.level]}</span>'
-        f'<br><span class="muted">{confidence}</span></a></td>'
+        f'<br><span class="muted">{"; ".join(notes) or "certainty not yet judged"}</span></a></td>'
     )
 
 

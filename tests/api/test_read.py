@@ -89,13 +89,20 @@ def test_the_studies_list_leaves_references_and_citations_to_each_studys_own_url
 
 def test_an_intervention_shows_its_rating_with_reasons_and_links_its_studies(api):
     link = InterventionStudyFactory(intervention__slug="reverse-mentoring")
+    OutcomeFactory(study=link.study, kirkpatrick_level="2a")  # names the practice
     refresh_rating(link.intervention)
 
     body = api.get("/api/v1/interventions/reverse-mentoring/").json()
     studies = api.get(body["studies_url"]).json()
 
-    assert body["rating"] == "moderate"
-    assert body["computed_rating_reasons"][-1] == "Result: Moderate."
+    # one appraised qualitative study: starts Low, participant numbers not reported
+    assert body["rating"] == "very_low"
+    (row,) = body["evidence_profile"]["effectiveness"]
+    assert (row["level"], row["certainty"]) == ("2a", "very_low")
+    assert row["downgrades"][0]["domain"] == "Imprecision"
+    assert row["downgrades"][0]["studies"][0]["slug"] == link.study.slug
+    assert body["computed_rating_reasons"][0].startswith("Certainty of an effect")
+    assert studies["results"][0]["link_type"] == "evaluated"
     assert (
         body["studies_url"] == "http://testserver/api/v1/interventions/reverse-mentoring/studies/"
     )
