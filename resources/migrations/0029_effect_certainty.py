@@ -27,7 +27,7 @@ def to_effect_certainty(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("resources", "0027_curator_note_and_evidence_relations"),
+        ("resources", "0028_library_change"),
     ]
 
     operations = [

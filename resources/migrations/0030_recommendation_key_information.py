@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0028_effect_certainty'),
+        ('resources', '0029_effect_certainty'),
     ]
 
     operations = [
