@@ -12,6 +12,9 @@ Why each answer is what it is:
   (`add_<model>` to create, `change_<model>` to change; a staff user without it is 403).
 - Publishing or unpublishing also needs `publish_<model>`: a curator's token is 403, an
   editor's token publishes a record that is ready (200).
+- A curator's change to a published record waits for an editor: 202, with the revision.
+- Revisions are curators' and editors' business: reading them needs a token of one of
+  them; publishing or rejecting one is an editor's (a curator's token is 403).
 """
 
 import itertools
@@ -22,6 +25,7 @@ from django.core.cache import caches
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
+from resources import revisions
 from resources.models import ApiToken, EditorialStatus
 from tests.factories import (
     InterventionFactory,
@@ -79,9 +83,27 @@ READ_ONLY_ROUTE = {
 LIST_ROUTE = {**READ_ONLY_ROUTE, "POST": write(201)}
 DETAIL_ROUTE = {
     **READ_ONLY_ROUTE,
-    "PUT": write(200),
-    "PATCH": write(200),
+    "PUT": {**write(200), CURATOR: 202},
+    "PATCH": {**write(200), CURATOR: 202},
     PUBLISH: {**write(200), CURATOR: 403},
+}
+# Revisions are staff business: who asks is checked before what is asked, so a stranger
+# learns nothing about the routes, not even which methods they offer.
+STAFF_READ = {ANONYMOUS: 401, READ_ONLY: 200, NO_PERMISSION: 403, CURATOR: 200, EDITOR: 200}
+STAFF_NOT_OFFERED = {ANONYMOUS: 401, READ_ONLY: 403, NO_PERMISSION: 403, CURATOR: 405, EDITOR: 405}
+STAFF_SAFE_NOT_OFFERED = {**STAFF_NOT_OFFERED, READ_ONLY: 405}
+REVISION_READ_ROUTE = {
+    **dict.fromkeys(METHODS, STAFF_NOT_OFFERED),
+    "GET": STAFF_READ,
+    "HEAD": STAFF_READ,
+    "OPTIONS": STAFF_READ,
+}
+REVIEW_ROUTE = {
+    **dict.fromkeys(METHODS, STAFF_NOT_OFFERED),
+    "GET": STAFF_SAFE_NOT_OFFERED,
+    "HEAD": STAFF_SAFE_NOT_OFFERED,
+    "OPTIONS": STAFF_READ,
+    "POST": {**STAFF_NOT_OFFERED, CURATOR: 403, EDITOR: 200},
 }
 
 EXPECTED = {
@@ -91,6 +113,11 @@ EXPECTED = {
     **{f"api:{name}-list": LIST_ROUTE for name in COLLECTIONS},
     **{f"api:{name}-detail": DETAIL_ROUTE for name in COLLECTIONS},
     "api:intervention-studies": READ_ONLY_ROUTE,
+    "api:change-list": READ_ONLY_ROUTE,
+    "api:revision-list": REVISION_READ_ROUTE,
+    "api:revision-detail": REVISION_READ_ROUTE,
+    "api:revision-publish": REVIEW_ROUTE,
+    "api:revision-reject": REVIEW_ROUTE,
 }
 
 
@@ -198,7 +225,9 @@ def published():
 
 def request(client: APIClient, route: str, method: str, published: dict) -> int:
     collection, _, kind = route.removeprefix("api:").rpartition("-")
-    if kind == "studies":
+    if collection == "revision" and kind != "list":
+        path = reverse(route, kwargs={"pk": pending_revision().pk})
+    elif kind == "studies":
         path = reverse(route, kwargs={"slug": published[collection]})
     elif kind == "detail":
         slug = ready_draft(collection) if method == PUBLISH else published[collection]
@@ -208,8 +237,12 @@ def request(client: APIClient, route: str, method: str, published: dict) -> int:
     body = None
     if method == PUBLISH:
         method, body = "PATCH", {"status": "published"}
-    elif method == "POST" and kind == "list":
+    elif method == "POST" and collection == "revision":
+        body = {"note": "Checked against the study."}
+    elif method == "POST" and kind == "list" and collection in COLLECTIONS:
         body = new_body(collection)
+    elif collection not in COLLECTIONS:
+        body = {}
     elif method == "PUT" and kind == "detail":
         body = full_body(collection, published[collection])
     elif method == "PATCH" and kind == "detail":
@@ -217,6 +250,15 @@ def request(client: APIClient, route: str, method: str, published: dict) -> int:
     caches["throttle"].clear()  # or the rate limits would count the whole matrix as one burst
     data = "" if body is None else json.dumps(body)
     return client.generic(method, path, data, content_type="application/json").status_code
+
+
+def pending_revision():
+    """A curator's change to a published topic, waiting for an editor: made afresh for each
+    request, so that publishing or rejecting one leaves the next request its own."""
+    topic = TopicFactory()
+    data = revisions.snapshot(topic)
+    data["fields"]["name"] = "A better name"
+    return revisions.propose(topic, data, UserFactory(is_staff=True, groups=["curators"]))
 
 
 def test_the_expected_table_covers_every_api_route():

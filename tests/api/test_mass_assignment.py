@@ -289,26 +289,29 @@ def test_nested_rows_belong_to_the_study_written_whatever_study_or_id_they_name(
 # Updating --------------------------------------------------------------------------------
 
 
-def existing(model):
-    """A published record with links of every kind curated elsewhere."""
+def existing(model, status=EditorialStatus.PUBLISHED):
+    """A record with links of every kind curated elsewhere; published unless `status` says
+    otherwise (a curator's change to a published record waits as a revision)."""
     if model is Study:
-        record = StudyFactory(slug="mine", appraised=True)
+        record = StudyFactory(slug="mine", appraised=True, status=status)
         InterventionStudyFactory(study=record)
         RecommendationEvidenceFactory(study=record)
         return record
     if model is Intervention:
-        record = InterventionStudyFactory(intervention__slug="mine").intervention
-        rating.refresh_rating(record)
-        return record
+        link = InterventionStudyFactory(intervention__slug="mine", intervention__status=status)
+        rating.refresh_rating(link.intervention)
+        return link.intervention
     if model is Recommendation:
-        return RecommendationEvidenceFactory(recommendation__slug="mine").recommendation
-    return TopicFactory(slug="mine")
+        return RecommendationEvidenceFactory(
+            recommendation__slug="mine", recommendation__status=status
+        ).recommendation
+    return TopicFactory(slug="mine", status=status)
 
 
 @ALL_MODELS
 @pytest.mark.parametrize("method", ["patch", "put"])
 def test_an_update_changes_only_what_it_may(model, method, curator_api, elsewhere):
-    record = existing(model)
+    record = existing(model, status=EditorialStatus.DRAFT)
     before, links, others = row(record), links_of(record), bystanders(elsewhere)
     field, value = CHANGE[model]
     body = {field: value, **forged_keys(model, elsewhere)}
@@ -332,7 +335,7 @@ def test_an_update_changes_only_what_it_may(model, method, curator_api, elsewher
 
 @pytest.mark.parametrize("nested", ["authors", "outcomes", "findings"])
 def test_replacing_nested_rows_never_reaches_another_studys_rows(nested, curator_api, elsewhere):
-    StudyFactory(slug="mine")
+    StudyFactory(slug="mine", status=EditorialStatus.DRAFT)
     victim = elsewhere[nested.removesuffix("s")]
     forged_row = {
         "authors": {"position": 1, "family_name": "Forged"},
@@ -405,15 +408,17 @@ def test_a_curator_cannot_publish_or_unpublish_by_update(model, current, target,
 
 @ALL_MODELS
 def test_a_curator_may_send_back_the_status_a_record_already_has(model, curator_api):
-    """A script reads a published record, edits it and PUTs it back whole."""
-    existing(model)
+    """A script reads a published record, edits it and PUTs it back whole: the change waits
+    for an editor as a revision, and the published record stays as it was."""
+    before = row(existing(model))
     field, value = CHANGE[model]
     body = {**new_body(model, "mine"), "status": "published", field: value}
     response = curator_api.put(f"/api/v1/{COLLECTION[model]}/mine/", body, format="json")
-    assert response.status_code == 200, response.json()
+    assert response.status_code == 202, response.json()
+    assert response.json()["status"] == "pending"
     record = model.objects.get(slug="mine")
     assert record.status == EditorialStatus.PUBLISHED
-    assert getattr(record, field) == value
+    assert row(record) == before
 
 
 @ALL_MODELS
