@@ -270,22 +270,23 @@ def test_publishing_an_intervention_shows_its_studies_on_the_map(editor):
     assert studies_in("mentoring", "3") == 1
 
 
-def test_changing_a_finding_in_the_study_admin_moves_it_on_the_map(curator_client):
+def test_changing_a_finding_in_the_study_admin_moves_it_on_the_map(editor_client):
+    """An editor's edit goes live at once (a curator's waits as a revision)."""
     link = InterventionStudyFactory(intervention__slug="mentoring")
     FindingFactory(study=link.study, kirkpatrick_level="2a")
     evidence_map.refresh_all_cells()
     url = admin_url(Study, "change", link.study.pk)
-    form = form_data(curator_client.get(url), **{"findings-0-kirkpatrick_level": "3"})
-    assert curator_client.post(url, form).status_code == 302
+    form = form_data(editor_client.get(url), **{"findings-0-kirkpatrick_level": "3"})
+    assert editor_client.post(url, form).status_code == 302
     assert (studies_in("mentoring", "2a"), studies_in("mentoring", "3")) == (0, 1)
 
 
-def test_linking_a_study_in_the_intervention_admin_counts_it_on_the_map(curator_client):
+def test_linking_a_study_in_the_intervention_admin_counts_it_on_the_map(editor_client):
     link = InterventionStudyFactory(intervention__slug="mentoring")
     study = StudyFactory()
     OutcomeFactory(study=study, intervention=link.intervention, kirkpatrick_level="4a")
     url = admin_url(Intervention, "change", link.intervention.pk)
-    form = form_data(curator_client.get(url))
+    form = form_data(editor_client.get(url))
     form |= {
         "study_links-TOTAL_FORMS": "2",
         "study_links-1-intervention": str(link.intervention.pk),
@@ -293,7 +294,7 @@ def test_linking_a_study_in_the_intervention_admin_counts_it_on_the_map(curator_
         "study_links-1-link_type": "evaluated",
         "study_links-1-what_it_found": "Staff changed their practice.",
     }
-    assert curator_client.post(url, form).status_code == 302
+    assert editor_client.post(url, form).status_code == 302
     assert studies_in("mentoring", "4a") == 1
 
 
@@ -306,11 +307,11 @@ def test_deleting_a_study_in_the_admin_takes_it_off_the_map(admin_client):
     assert studies_in("mentoring", "1") == 0
 
 
-def test_replacing_a_studys_outcomes_through_the_api_recounts_its_cells(curator):
+def test_replacing_a_studys_outcomes_through_the_api_recounts_its_cells(editor):
     link = InterventionStudyFactory(intervention__slug="mentoring", study__slug="wyatt")
     OutcomeFactory(study=link.study, kirkpatrick_level="1")
     evidence_map.refresh_all_cells()
-    _, key = ApiToken.issue(curator, "import script", read_only=False)
+    _, key = ApiToken.issue(editor, "import script", read_only=False)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     outcome = {
