@@ -141,7 +141,7 @@ def intervention_page(text: str) -> str:
         resources_needed=text,
         barriers=text,
         facilitators=text,
-        rating_override="limited",
+        rating_override="low",
         rating_override_justification=text,
     )
     return record.get_absolute_url()

@@ -385,7 +385,7 @@ def test_an_intervention_result_shows_its_rating_in_words(client):
 
     response = search_page(client, "mentoring")
 
-    assert "Not enough appraised evidence" in response.text
+    assert "No evaluation yet" in response.text
 
 
 def test_a_query_without_results_says_so_and_suggests_what_to_try(client):

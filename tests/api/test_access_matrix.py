@@ -158,7 +158,7 @@ def new_body(collection: str) -> dict:
             "rationale": "Studies report it helps.",
             "audience": "educators",
             "strength": "conditional",
-            "certainty": "low",
+            "certainty": "very_low",
         },
         "topic": {"name": f"A new topic {n}", "slug": f"new-topic-{n}"},
     }[collection]

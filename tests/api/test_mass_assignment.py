@@ -95,7 +95,8 @@ def new_body(model, slug: str) -> dict:
             "rationale": "Studies report it helps.",
             "audience": "educators",
             "strength": "conditional",
-            "certainty": "low",
+            # no higher than its evidence, which measures nothing here
+            "certainty": "very_low",
         },
         Topic: {"name": f"Topic {slug}", "slug": slug},
     }[model]
