@@ -94,7 +94,7 @@ class ApiAutoSchema(AutoSchema):
         }
         if write or self._is_list_view():
             errors["400"] = self._error("A parameter or field is invalid.")
-        if write or "{slug}" in self.path or self._is_list_view():
+        if write or "{slug}" in self.path or "{id}" in self.path or self._is_list_view():
             errors["404"] = self._error("No such (published) record, or a page past the end.")
         if write:
             errors["403"] = self._error("Not allowed: anonymous, read-only token or no permission.")
