@@ -207,10 +207,10 @@ def _learner_levels(queryset, path: str, values, unreported):
 
 
 class StudyFilterSet(SearchFilterSet):
-    design = ChoicesFilter(choices=StudyDesign.choices)
+    design = ChoicesFilter(choices=StudyDesign.choices, label="Design")
     year_min = YearFilter(field_name="year", lookup_expr="gte", label="From year")
     year_max = YearFilter(field_name="year", lookup_expr="lte", label="To year")
-    journal = django_filters.CharFilter(lookup_expr="iexact", max_length=300)
+    journal = django_filters.CharFilter(lookup_expr="iexact", max_length=300, label="Journal")
     country = SlugsFilter(relation="countries__code", label="Country")
     learner_level = ChoicesFilter(
         choices=[*LearnerLevel.choices, (UNREPORTED, "Studies that do not say")],
@@ -274,8 +274,10 @@ class StudyFilterSet(SearchFilterSet):
 
 
 class InterventionFilterSet(SearchFilterSet):
-    type = ChoicesFilter(field_name="intervention_type", choices=InterventionType.choices)
-    setting = ChoicesFilter(choices=Setting.choices)
+    type = ChoicesFilter(
+        field_name="intervention_type", choices=InterventionType.choices, label="Type"
+    )
+    setting = ChoicesFilter(choices=Setting.choices, label="Setting")
     learner_level = ChoicesFilter(
         choices=[*LearnerLevel.choices, (UNREPORTED, "Practices whose studies do not say")],
         method="filter_learner_level",
@@ -322,9 +324,9 @@ class InterventionFilterSet(SearchFilterSet):
 
 
 class RecommendationFilterSet(SearchFilterSet):
-    strength = ChoicesFilter(choices=RecommendationStrength.choices)
-    certainty = ChoicesFilter(choices=Certainty.choices)
-    audience = ChoicesFilter(choices=Audience.choices)
+    strength = ChoicesFilter(choices=RecommendationStrength.choices, label="Strength")
+    certainty = ChoicesFilter(choices=Certainty.choices, label="Certainty")
+    audience = ChoicesFilter(choices=Audience.choices, label="Audience")
     topic = SlugsFilter(relation="topics__slug", label="Topic")
     intervention = SlugsFilter(relation="interventions__slug", label="Intervention")
 
