@@ -13,7 +13,9 @@ from resources import alerts, versions
 from resources.models import Digest, EditorialStatus, Subscription
 from tests.factories import StudyFactory, TopicFactory
 
-pytestmark = pytest.mark.django_db
+# The worker closes its database connections between tasks, as a long-running process
+# should; on PostgreSQL that would end a test's wrapping transaction, so these tests commit.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 START = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # a Monday
 
