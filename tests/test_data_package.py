@@ -169,6 +169,9 @@ def run_worker():
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
+# The worker closes its connections between tasks, which would end a wrapping transaction
+# on PostgreSQL: this test commits.
+@pytest.mark.django_db(transaction=True)
 def test_publishing_rebuilds_the_package_in_the_background(
     editor, package_root, django_capture_on_commit_callbacks
 ):
