@@ -13,10 +13,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def signed_in(site, editor):
-    """The browser signed in as an editor (the session made by the test client)."""
+def signed_in(site, admin_user):
+    """The browser signed in as an administrator (the session made by the test client).
+
+    Not the editor persona: transactional tests that ran before flush the groups the
+    migrations made, and every admin page here is the same for both."""
     client = Client()
-    client.force_login(editor)
+    client.force_login(admin_user)
     site.page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.url}]
     )
@@ -24,11 +27,11 @@ def signed_in(site, editor):
 
 
 @pytest.fixture
-def revision(curator):
+def revision(admin_user):
     study = make_study()
     data = revisions.snapshot(study)
     data["fields"]["title"] = "A proposed wording"
-    return revisions.propose(study, data, curator)
+    return revisions.propose(study, data, admin_user)
 
 
 def test_the_admin_pages_have_no_axe_violations(signed_in, revision):
