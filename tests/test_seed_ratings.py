@@ -1,4 +1,4 @@
-"""The seed practices get the answers the about page and docs/evidence.md document, for their reasons.
+"""The seed practices get the answers the about page and docs/evidence.md document, with reasons.
 
 No seed study evaluated a named practice, so every "Does it work?" is "No evaluation yet";
 "What is it like?" comes from the two appraised studies that explored a practice.
