@@ -16,7 +16,6 @@ background task, `rebuild_data_package`) and from `manage.py build_data_package`
 """
 
 import csv
-import io
 import json
 import os
 import shutil
@@ -439,16 +438,6 @@ def data_dictionary() -> list[dict]:
     """What each file holds, column by column, from the same schema as the package."""
     package = descriptor(version="", created=timezone.now())
     return package["resources"]
-
-
-def csv_text(table: Table) -> str:
-    """One table as CSV text (for tests and small tools); `build` streams to files."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([field.name for field in table.fields])
-    for row in table_rows(table):
-        writer.writerow([_cell(value) for value in row])
-    return out.getvalue()
 
 
 @task()
