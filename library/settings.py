@@ -238,15 +238,15 @@ else:
     }
 
 # Benchmarks (tests/benchmarks/): DJANGO_CACHE=0 measures pages cold, with every cache a
-# no-op; DJANGO_BENCHMARK=1 installs the optional `benchmarks` app (the synthetic corpus,
-# its command and the views that measure the stack's own cost).
+# no-op; DJANGO_BENCHMARK=1 installs the optional benchmarks app, tests.benchmarks (the
+# synthetic corpus, its command and the views that measure the stack's own cost).
 if not env_bool("DJANGO_CACHE", default=True):
     CACHES = {
         alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
         for alias in ("default", "throttle")
     }
 if env_bool("DJANGO_BENCHMARK", default=False):
-    INSTALLED_APPS += ["benchmarks"]
+    INSTALLED_APPS += ["tests.benchmarks"]
 
 # Whole public pages for anonymous readers (library.page_cache), stale at once on any
 # publish or edit. On by default only with Redis: the local-memory cache is per process,

@@ -23,5 +23,5 @@ urlpatterns = [
     path("", include("resources.urls")),
 ]
 
-if apps.is_installed("benchmarks"):  # DJANGO_BENCHMARK=1: the benchmark's reference views
-    urlpatterns[:0] = [path("benchmark/", include("benchmarks.urls"))]
+if apps.is_installed("tests.benchmarks"):  # DJANGO_BENCHMARK=1: the benchmark's reference views
+    urlpatterns[:0] = [path("benchmark/", include("tests.benchmarks.urls"))]

@@ -1,5 +1,5 @@
 """The benchmark's reference views exist only when a benchmark asks for them
-(DJANGO_BENCHMARK=1 installs the `benchmarks` app)."""
+(DJANGO_BENCHMARK=1 installs the `tests.benchmarks` app)."""
 
 import pytest
 from django.apps import apps
@@ -7,8 +7,8 @@ from django.conf import settings
 from django.http import Http404
 from django.test import override_settings
 
-from benchmarks.views import ceiling, floor_api, floor_page
 from resources.models import EditorialStatus
+from tests.benchmarks.views import ceiling, floor_api, floor_page
 from tests.factories import StudyFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def benchmarks_installed():
     """The app installed, as DJANGO_BENCHMARK=1 does, so that its templates are found."""
-    with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, "benchmarks"]):
+    with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, "tests.benchmarks"]):
         yield
 
 
@@ -25,7 +25,7 @@ def benchmarks_installed():
     "path", ["/benchmark/ceiling/", "/benchmark/floor/page/a/", "/benchmark/floor/api/a/"]
 )
 def test_reference_views_are_not_routed_by_default(client, path):
-    assert not apps.is_installed("benchmarks")
+    assert not apps.is_installed("tests.benchmarks")
     assert client.get(path).status_code == 404
 
 

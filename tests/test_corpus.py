@@ -4,17 +4,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
-from benchmarks.corpus import (
-    MIDDLING_WORD,
-    RARE_STUDIES,
-    RARE_WORD,
-    SLUG_PREFIX,
-    SYNTHETIC_SOURCE_SLUG,
-    CorpusRefused,
-    generate,
-    write_ris,
-)
-from benchmarks.management.commands.generate_corpus import Command as GenerateCorpus
 from resources.models import (
     AppraisalStatus,
     EditorialStatus,
@@ -31,6 +20,17 @@ from resources.models import (
     Topic,
 )
 from resources.views.topics import TOPIC_SECTION_SIZE
+from tests.benchmarks.corpus import (
+    MIDDLING_WORD,
+    RARE_STUDIES,
+    RARE_WORD,
+    SLUG_PREFIX,
+    SYNTHETIC_SOURCE_SLUG,
+    CorpusRefused,
+    generate,
+    write_ris,
+)
+from tests.benchmarks.management.commands.generate_corpus import Command as GenerateCorpus
 from tests.factories import StudyFactory
 
 pytestmark = pytest.mark.django_db

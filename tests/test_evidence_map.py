@@ -9,7 +9,6 @@ import pytest
 from django.apps import apps
 from rest_framework.test import APIClient
 
-from benchmarks.corpus import generate
 from resources import evidence_map, workflow
 from resources.models import (
     ApiToken,
@@ -21,6 +20,7 @@ from resources.models import (
     Study,
 )
 from resources.seeding import load_seed
+from tests.benchmarks.corpus import generate
 from tests.factories import (
     FindingFactory,
     InterventionFactory,

@@ -8,7 +8,7 @@ one answers at REDIS_URL or on 127.0.0.1:6379, else in each worker's memory). In
 run and through the same server it measures two ceilings, a bare Django view through the
 full middleware stack and a hashed static file served by whitenoise, and two floors: one
 study's title by one query, in the site's base template and as a DRF answer, the least
-any page or API answer can do (benchmarks/views.py). Absolute times
+any page or API answer can do (tests/benchmarks/views.py). Absolute times
 drift on shared machines; ratios to the ceiling, and from 100,000 to 1,000 studies, are
 what to compare between runs. Both sizes are served at once and take turns endpoint by
 endpoint, so that a machine slowing down mid-run weighs on both sides of a ratio alike.

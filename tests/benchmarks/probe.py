@@ -28,7 +28,6 @@ from django.db.models import Count, Exists, OuterRef  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from benchmarks.corpus import SEARCH_WORDS, write_ris  # noqa: E402
 from resources.models import (  # noqa: E402
     Intervention,
     Recommendation,
@@ -36,6 +35,7 @@ from resources.models import (  # noqa: E402
     StudyReference,
     Topic,
 )
+from tests.benchmarks.corpus import SEARCH_WORDS, write_ris  # noqa: E402
 
 STATIC_FILE = "library/site.css"
 

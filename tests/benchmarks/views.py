@@ -1,4 +1,4 @@
-"""Reference points for tests/benchmarks/: what this server does at best, and what the
+"""Reference points for bench.py: what this server does at best, and what the
 least a page or an API answer of the library can do.
 
 Routed only when the benchmarks app is installed (DJANGO_BENCHMARK=1). Every request passes the full

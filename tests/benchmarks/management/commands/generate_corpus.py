@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from tqdm import tqdm
 
-from benchmarks.corpus import DEFAULT_SEED, CorpusRefused, generate
+from tests.benchmarks.corpus import DEFAULT_SEED, CorpusRefused, generate
 
 
 class _Bar:
