@@ -4,15 +4,19 @@
   carries the address, the list and the period in a signed link that expires
   (`TimestampSigner`); following it creates the `Subscription`. Sign-ups are limited per
   client address and per e-mail address (`signup_refused`).
-- **Digests.** `schedule_digests` (run by `manage.py send_alerts`, e.g. hourly from cron)
-  claims one `Digest` per subscription and period (a unique constraint on the
-  subscription and the period's start, so two schedulers or workers make it once) and
-  enqueues `send_digest`, a background task. The task leases the digest before sending,
-  so two workers never send it both, and marks it sent; a failed send is retried with
-  backoff, and the sweep in `schedule_digests` re-enqueues any unsent digest whose time
-  has come, so none is lost.
-- **Unsubscribing** (a signed link in every e-mail, and `List-Unsubscribe` with
-  one-click `List-Unsubscribe-Post`) deletes the subscription and its digests.
+- **Digests, one e-mail per address and period.** `schedule_digests` (run by
+  `manage.py send_alerts`, e.g. hourly from cron) claims one `Digest` per address and
+  period just ended, covering all that address's alerts of that period, each a section
+  (a unique constraint on the address, the period and its end, so two schedulers make it
+  once, and another that keeps one digest an address unsent at a time, so a retried
+  digest and the next period's never overlap). It enqueues `send_digest`, a background
+  task, which leases the digest before sending, so two workers never send it both, and
+  marks it sent; a failed send is retried with backoff, and the sweep in
+  `schedule_digests` re-enqueues any unsent digest whose time has come, so none is lost.
+- **Unsubscribing.** Each section has a signed link that deletes that alert; the
+  `List-Unsubscribe` header (one-click, `List-Unsubscribe-Post`) and the e-mail's foot
+  carry a signed link that deletes every alert of the address, since the e-mail is theirs
+  together. The address's last alert gone, its digests go too.
 
 What matches is what the list's feed holds (`resources.feeds.watched`): records of the
 list whose version changed during the period, new ones and changed ones with their notes.
@@ -20,6 +24,7 @@ list whose version changed during the period, new ones and changed ones with the
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from smtplib import SMTPException
 
@@ -35,13 +40,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from resources.feeds import BadFeedQuery, watched, with_latest_versions
+from resources.feeds import BadFeedQuery, Watched, watched, with_latest_versions
 from resources.models import AlertPeriod, Digest, Subscription
 
 logger = logging.getLogger(__name__)
 
 CONFIRM_SALT = "resources.alerts.confirm"
 UNSUBSCRIBE_SALT = "resources.alerts.unsubscribe"
+UNSUBSCRIBE_ALL_SALT = "resources.alerts.unsubscribe-all"
 CONFIRM_MAX_AGE = timedelta(days=3)
 # Sign-ups: at most this many an hour from one client address, and a day to one e-mail
 SIGNUPS_PER_CLIENT_PER_HOUR = 10
@@ -112,12 +118,32 @@ def unsubscribe_token(subscription: Subscription) -> str:
 
 
 def unsubscribe(token: str) -> bool:
-    """Delete the subscription a link names, with its digests; False if already gone.
+    """Delete the subscription a link names (with the address's digests if it was its
+    last); False if already gone.
 
     Raises signing.BadSignature for a forged link."""
     data = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
-    deleted, _ = Subscription.objects.filter(pk=data["id"], email=data["email"]).delete()
+    with transaction.atomic():
+        deleted, _ = Subscription.objects.filter(pk=data["id"], email=data["email"]).delete()
+        if not Subscription.objects.filter(email=data["email"]).exists():
+            Digest.objects.filter(email=data["email"]).delete()
     return bool(deleted)
+
+
+def unsubscribe_all_token(email: str) -> str:
+    return signing.Signer(salt=UNSUBSCRIBE_ALL_SALT).sign_object({"email": email})
+
+
+def unsubscribe_all(token: str) -> int:
+    """Delete every subscription of the address a link names, and its digests; returns
+    how many subscriptions went.
+
+    Raises signing.BadSignature for a forged link."""
+    email = signing.Signer(salt=UNSUBSCRIBE_ALL_SALT).unsign_object(token)["email"]
+    with transaction.atomic():
+        Digest.objects.filter(email=email).delete()
+        deleted, _ = Subscription.objects.filter(email=email).delete()
+    return deleted
 
 
 def absolute(path: str) -> str:
@@ -155,22 +181,31 @@ def period_boundary(now: datetime, period: str) -> datetime:
 
 
 def schedule_digests(now: datetime | None = None) -> int:
-    """Claim each subscription's digest for the period just ended, and enqueue the sends
-    due (new digests, and unsent ones whose retry time has come). Returns how many."""
+    """Claim each address's digest for the period just ended (unless one is still unsent),
+    and enqueue the sends due (new digests, and unsent ones whose retry time has come).
+    Returns how many."""
     now = now or timezone.now()
-    for subscription in Subscription.objects.all():
-        boundary = period_boundary(now, subscription.period)
-        if subscription.covered_until >= boundary:
-            continue
-        try:
-            with transaction.atomic():
-                Digest.objects.get_or_create(
-                    subscription=subscription,
-                    period_start=subscription.covered_until,
-                    defaults={"period_end": boundary, "next_attempt_at": now},
-                )
-        except IntegrityError:  # another scheduler claimed it in between
-            continue
+    for period in AlertPeriod.values:
+        boundary = period_boundary(now, period)
+        waiting = Digest.objects.filter(period=period, sent_at=None).values("email")
+        emails = (
+            Subscription.objects.filter(period=period, covered_until__lt=boundary)
+            .exclude(email__in=waiting)
+            .values_list("email", flat=True)
+            .order_by()
+            .distinct()
+        )
+        for email in emails:
+            try:
+                with transaction.atomic():
+                    Digest.objects.get_or_create(
+                        email=email,
+                        period=period,
+                        period_end=boundary,
+                        defaults={"next_attempt_at": now},
+                    )
+            except IntegrityError:  # another scheduler claimed it in between
+                continue
     unsent = Digest.objects.filter(sent_at=None, next_attempt_at__lte=now).filter(
         Q(lease_until=None) | Q(lease_until__lt=now)
     )
@@ -195,30 +230,86 @@ def matches(subscription: Subscription, start: datetime, end: datetime) -> tuple
     return with_latest_versions(records[:DIGEST_LENGTH]), found
 
 
-def digest_message(digest: Digest, records: list, found) -> EmailMessage:
-    subscription = digest.subscription
+@dataclass
+class Section:
+    """One alert's part of a digest: what is new and what changed in its list since its
+    last digest, and the link that stops it alone."""
+
+    subscription: Subscription
+    found: Watched | None
+    records: list
+    end: datetime
+
+    @property
+    def start(self) -> datetime:
+        return self.subscription.covered_until
+
+    @property
+    def title(self) -> str:
+        return self.found.title if self.found else "a list no longer published"
+
+    @property
+    def list_url(self) -> str:
+        return absolute(self.found.link) if self.found else ""
+
+    @property
+    def new(self) -> list:
+        return [(r, absolute(r.get_absolute_url())) for r in self.records if r.version <= 1]
+
+    @property
+    def changed(self) -> list:
+        return [(r, absolute(r.get_absolute_url())) for r in self.records if r.version > 1]
+
+    @property
+    def unsubscribe_url(self) -> str:
+        token = unsubscribe_token(self.subscription)
+        return absolute(reverse("resources:alert-unsubscribe", args=[token]))
+
+
+def sections(digest: Digest) -> list[Section]:
+    """A section for each of the address's alerts of the digest's period not yet covered
+    up to its end, in the order they were confirmed."""
+    subscriptions = Subscription.objects.filter(
+        email=digest.email, period=digest.period, covered_until__lt=digest.period_end
+    ).order_by("pk")
+    found = []
+    for subscription in subscriptions:
+        records, watched_list = matches(subscription, subscription.covered_until, digest.period_end)
+        found.append(Section(subscription, watched_list, records, digest.period_end))
+    return found
+
+
+def distinct_records(parts: list[Section]) -> set:
+    """The records a digest names, each once however many of its lists hold it."""
+    return {(record._meta.label, record.pk) for part in parts for record in part.records}
+
+
+def digest_message(digest: Digest, parts: list[Section]) -> EmailMessage:
+    """The one e-mail of an address's digest: a section per alert with something new,
+    then the alerts with nothing new, each with its own unsubscribe link; the foot and
+    `List-Unsubscribe` stop them all."""
     unsubscribe_url = absolute(
-        reverse("resources:alert-unsubscribe", args=[unsubscribe_token(subscription)])
+        reverse("resources:alert-unsubscribe-all", args=[unsubscribe_all_token(digest.email)])
     )
-    new = [record for record in records if record.version <= 1]
-    changed = [record for record in records if record.version > 1]
+    with_news = [part for part in parts if part.records]
+    quiet = [part for part in parts if not part.records]
+    count = len(distinct_records(parts))
+    where = with_news[0].title if len(with_news) == 1 else f"{len(with_news)} of your alerts"
     body = render_to_string(
         "alerts/digest_email.txt",
         {
-            "title": found.title,
-            "list_url": absolute(found.link),
-            "new": [(record, absolute(record.get_absolute_url())) for record in new],
-            "changed": [(record, absolute(record.get_absolute_url())) for record in changed],
-            "start": digest.period_start,
+            "period": AlertPeriod(digest.period).label.lower(),
+            "sections": with_news,
+            "quiet": quiet,
             "end": digest.period_end,
             "unsubscribe_url": unsubscribe_url,
         },
     )
     return EmailMessage(
-        subject=f"Evidence library: {len(records)} new or changed in {found.title}",
+        subject=f"Evidence library: {count} new or changed in {where}",
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[subscription.email],
+        to=[digest.email],
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -232,7 +323,8 @@ def backoff(attempts: int) -> timedelta:
 
 @task()
 def send_digest(digest_id: int) -> str:
-    """Send one digest, once: leased to this worker first, marked sent after."""
+    """Send one digest, once: leased to this worker first, marked sent after, and the
+    alerts it covered moved on to its end."""
     now = timezone.now()
     leased = (
         Digest.objects.filter(pk=digest_id, sent_at=None)
@@ -241,23 +333,30 @@ def send_digest(digest_id: int) -> str:
     )
     if not leased:
         return "already sent, or being sent by another worker"
-    digest = Digest.objects.select_related("subscription").get(pk=digest_id)
-    records, found = matches(digest.subscription, digest.period_start, digest.period_end)
+    digest = Digest.objects.filter(pk=digest_id).first()
+    if digest is None:
+        return "unsubscribed"
+    parts = sections(digest)
+    count = len(distinct_records(parts))
     try:
-        if records:
-            digest_message(digest, records, found).send()
+        if count:
+            digest_message(digest, parts).send()
     except (SMTPException, OSError) as error:
         digest.attempts += 1
         digest.next_attempt_at = now + backoff(digest.attempts)
-        digest.lease_until = None
-        digest.last_error = str(error)[:300]
-        digest.save(update_fields=["attempts", "next_attempt_at", "lease_until", "last_error"])
+        Digest.objects.filter(pk=digest_id).update(  # gone if unsubscribed meanwhile
+            attempts=digest.attempts,
+            next_attempt_at=digest.next_attempt_at,
+            lease_until=None,
+            last_error=str(error)[:300],
+        )
         logger.warning("Digest %s not sent (attempt %s): %s", digest_id, digest.attempts, error)
         send_digest.using(run_after=digest.next_attempt_at).enqueue(digest_id)
         return "failed; retrying"
     with transaction.atomic():
         Digest.objects.filter(pk=digest_id).update(sent_at=timezone.now(), lease_until=None)
-        Subscription.objects.filter(pk=digest.subscription_id).update(
-            covered_until=digest.period_end
-        )
-    return f"sent {len(records)}" if records else "nothing new"
+        Subscription.objects.filter(
+            pk__in=[part.subscription.pk for part in parts],
+            covered_until__lt=digest.period_end,
+        ).update(covered_until=digest.period_end)
+    return f"sent {count}" if count else "nothing new"

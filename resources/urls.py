@@ -45,6 +45,11 @@ urlpatterns = [
     path("alerts/", alerts.alert_signup, name="alert-signup"),
     path("alerts/confirm/<str:token>/", alerts.alert_confirm, name="alert-confirm"),
     path("alerts/unsubscribe/<str:token>/", alerts.alert_unsubscribe, name="alert-unsubscribe"),
+    path(
+        "alerts/unsubscribe-all/<str:token>/",
+        alerts.alert_unsubscribe_all,
+        name="alert-unsubscribe-all",
+    ),
     *(
         path(
             f"{prefix}/<slug:slug>/versions/<int:number>/",

@@ -53,17 +53,22 @@ class Subscription(models.Model):
 
 
 class Digest(models.Model):
-    """One e-mail to one subscription for one period, claimed before it is sent.
+    """One e-mail to one address for one period, covering all its alerts of that period,
+    claimed before it is sent.
 
-    The unique (subscription, period_start) means a period's digest exists once however
-    many workers schedule it; `lease_until` lets one worker at a time send it, and
-    `sent_at` keeps it from being sent again. An unsent digest is retried with backoff
-    (`next_attempt_at`) until it goes.
+    The unique (email, period, period_end) means a period's digest exists once however
+    many schedulers claim it, and at most one digest an address and period is unsent at a
+    time, so a retried digest and the next period's never cover the same changes.
+    `lease_until` lets one worker at a time send it, and `sent_at` keeps it from being
+    sent again. An unsent digest is retried with backoff (`next_attempt_at`) until it goes.
+    Unsubscribing from the address's last alert deletes its digests.
     """
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="digests")
-    period_start = models.DateTimeField()
-    period_end = models.DateTimeField()
+    email = models.EmailField()
+    period = models.CharField(max_length=10, choices=AlertPeriod.choices)
+    period_end = models.DateTimeField(
+        help_text="Each of the address's alerts of this period is covered up to here."
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     lease_until = models.DateTimeField(null=True, blank=True)
@@ -73,10 +78,16 @@ class Digest(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["subscription", "period_start"],
-                name="digest_once_per_period",
-                violation_error_message="This period's digest already exists.",
-            )
+                fields=["email", "period", "period_end"],
+                name="digest_once_per_address_and_period",
+                violation_error_message="This address's digest for this period already exists.",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "period"],
+                condition=models.Q(sent_at=None),
+                name="digest_one_unsent_per_address",
+                violation_error_message="This address already has a digest waiting to be sent.",
+            ),
         ]
         indexes = [
             # the sweep of digests still to send
@@ -84,4 +95,4 @@ class Digest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.subscription} from {self.period_start:%Y-%m-%d}"
+        return f"{self.email}: {self.period} to {self.period_end:%Y-%m-%d}"

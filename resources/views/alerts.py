@@ -4,6 +4,7 @@ from django import forms
 from django.core import signing
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -78,6 +79,7 @@ def alert_confirm(request, token):
 @never_cache
 @csrf_exempt  # the signed token is the authority; mail clients post one-click unsubscribes
 def alert_unsubscribe(request, token):
+    """Stop one alert, from its section of a digest or its confirmation page."""
     try:
         signing.Signer(salt=alerts.UNSUBSCRIBE_SALT).unsign_object(token)
     except signing.BadSignature:
@@ -85,4 +87,20 @@ def alert_unsubscribe(request, token):
     if request.method == "POST":
         alerts.unsubscribe(token)
         return render(request, "alerts/unsubscribed.html")
-    return render(request, "alerts/unsubscribe.html", {"token": token})
+    action = reverse("resources:alert-unsubscribe", args=[token])
+    return render(request, "alerts/unsubscribe.html", {"action": action})
+
+
+@never_cache
+@csrf_exempt  # as above: `List-Unsubscribe` points here, and one digest covers every alert
+def alert_unsubscribe_all(request, token):
+    """Stop every alert of an address, from a digest's foot or its `List-Unsubscribe`."""
+    try:
+        signing.Signer(salt=alerts.UNSUBSCRIBE_ALL_SALT).unsign_object(token)
+    except signing.BadSignature:
+        return render(request, "alerts/link_problem.html", {}, status=400)
+    if request.method == "POST":
+        alerts.unsubscribe_all(token)
+        return render(request, "alerts/unsubscribed.html", {"everything": True})
+    action = reverse("resources:alert-unsubscribe-all", args=[token])
+    return render(request, "alerts/unsubscribe.html", {"action": action, "everything": True})
