@@ -10,6 +10,7 @@ import re
 import pytest
 from django.core.management import call_command
 
+from resources.models import Intervention
 from tests.browser.conftest import axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -93,3 +94,44 @@ def test_a_printout_names_the_site_the_address_and_the_dates(seed_site):
     assert re.search(r"printed \d{1,2} \w+ \d{4}", text)
     assert "record last changed" in text
     assert not page.locator(".site-nav").is_visible()
+
+
+def _printed_pages(pdf: bytes) -> int:
+    """Pages in a PDF Chromium printed: its page objects, not the page tree (/Pages)."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+def _smallest_printed_text(page) -> float:
+    """The smallest font, in px, of any visible text in the main content."""
+    return page.evaluate(
+        """() => Math.min(...[...document.querySelectorAll('main *')]
+            .filter(el => el.offsetParent !== null && [...el.childNodes].some(
+                node => node.nodeType === Node.TEXT_NODE && node.textContent.trim()))
+            .map(el => parseFloat(getComputedStyle(el).fontSize)))"""
+    )
+
+
+def test_every_seed_practice_prints_as_a_sheet_of_at_most_two_a4_pages(seed_site):
+    page = seed_site.page
+    practices = list(Intervention.objects.published().order_by("slug"))
+    assert len(practices) >= 6
+    page.emulate_media(media="print")
+    pages = {}
+    for practice in practices:
+        seed_site.goto(practice.get_absolute_url())
+        pages[practice.slug] = _printed_pages(page.pdf(format="A4"))
+        header = page.locator(".print-header").inner_text()
+        assert "Evidence library for medical educators" in header
+        assert practice.get_absolute_url() in header
+        assert re.search(r"printed \d{1,2} \w+ \d{4}", header)
+        assert "record last changed" in header
+        sheet = page.locator("main")
+        for heading in ("What it is", "How to implement it", "Does it work?"):
+            assert sheet.get_by_role("heading", name=heading, exact=True).is_visible()
+        assert sheet.locator(".answers").is_visible()
+        if sheet.locator("table.key-studies").count():
+            assert sheet.locator("table.key-studies").is_visible()
+        assert not page.locator(".site-nav, .export-links, .feed-links").first.is_visible()
+        assert not page.get_by_role("heading", name="Related interventions").is_visible()
+        assert _smallest_printed_text(page) >= 12  # 9 pt
+    assert {slug: count for slug, count in pages.items() if count > 2} == {}
