@@ -141,8 +141,8 @@ def load_style(key: str) -> CitationStylesStyle:
     return style
 
 
-# citeproc-py takes tens of milliseconds a reference, and a study page shows three styles.
-# The result depends only on the item and the style, so recent ones are remembered.
+# citeproc-py is slow to format a reference, and a study page shows three styles. The
+# result depends only on the item and the style, so recent ones are remembered.
 RENDERED_REFERENCES = 4096
 
 

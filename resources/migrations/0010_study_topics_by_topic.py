@@ -2,9 +2,8 @@
 
 Django's own indexes on the table are (study, topic) and (topic) alone, so counting a
 topic's published studies went through the table's rows for each study id. With the
-study id in the index, the count reads the index alone (60 to 35 ms for a topic of
-44,000 studies on SQLite). Django makes the table for the many-to-many field, so the
-index is SQL; the same statements run on SQLite and PostgreSQL.
+study id in the index, the count reads the index alone. Django makes the table for the
+many-to-many field, so the index is SQL; the same statements run on SQLite and PostgreSQL.
 """
 
 from django.db import migrations

@@ -3,10 +3,10 @@ study.
 
 The studies list offers the countries some published study was done in: one EXISTS per
 country. With Django's index on the country alone, PostgreSQL gathered all of a
-country's rows into a bitmap before finding the first published study (5 ms for 17
-countries at 100,000 studies); with the study id in the index it reads the index and
-stops at the first (0.4 ms). As for the topics table (0010), Django makes this table for
-the many-to-many field, so the index is SQL that runs on SQLite and PostgreSQL alike.
+country's rows into a bitmap before finding the first published study; with the study id
+in the index it reads the index and stops at the first. As for the topics table (0010),
+Django makes this table for the many-to-many field, so the index is SQL that runs on
+SQLite and PostgreSQL alike.
 """
 
 from django.db import migrations

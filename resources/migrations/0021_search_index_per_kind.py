@@ -3,8 +3,8 @@
 Each kind's search asks for its own entries (`<kind>_id IS NOT NULL`, see
 `resources.search._PostgreSQL.condition`). Over one index of every entry, PostgreSQL
 could not tell how few of the thousand interventions a rare word matches, and read every
-intervention's vector instead (2.4 ms at 100,000 studies, and more with every
-intervention); from the kind's own index it reads the matches alone (0.02 ms). SQLite
+intervention's vector instead, more with every intervention; from the kind's own index
+it reads the matches alone. SQLite
 has one FTS5 table per kind for the same reason (0008), so there is nothing to do there.
 """
 
