@@ -109,7 +109,8 @@ test: lint browser
 
 # Not part of `make test`: builds 1,000- and 100,000-study synthetic libraries and drives
 # them with wrk (SQLite, or PostgreSQL when DATABASE_URL names it). BENCH_ARGS, e.g.
-# "--sizes 1000 --duration 3 --reuse" or --only "API studies", narrows a run.
+# "--sizes 1000 --duration 3 --reuse" or --only "API studies", narrows a run;
+# "--baseline 14f9e98" adds the side-by-side cold comparison with that commit.
 # Results: tests/benchmarks/results.json.
 bench: $(VENV)/.installed-test
 	@if ! command -v wrk >/dev/null 2>&1; then \

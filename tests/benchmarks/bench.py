@@ -13,12 +13,18 @@ drift on shared machines; ratios to the ceiling, and from 100,000 to 1,000 studi
 what to compare between runs. Both sizes are served at once and take turns endpoint by
 endpoint, so that a machine slowing down mid-run weighs on both sides of a ratio alike.
 
+With --baseline COMMIT it also compares this code's cold throughput with that commit's,
+side by side: a git worktree of the commit under /tmp builds its own library from the same
+seed (the schemas may differ), and both versions are served at once and driven in short
+alternating turns, endpoint by endpoint.
+
 It also times a dry-run import of a 10,000-record RIS file (and a 1,000-record one, to
 show whether memory stays flat) with the peak memory of the import process.
 
 Results: printed, and written to tests/benchmarks/results.json (git-ignored).
 Databases: SQLite files /tmp/bench-<size>.sqlite3, or PostgreSQL databases
-bench_<size> on the server DATABASE_URL names, when it names one.
+bench_<size> on the server DATABASE_URL names, when it names one; the baseline's are
+suffixed with its commit (bench-1k_14f9e98).
 """
 
 import argparse
@@ -72,43 +78,16 @@ ENDPOINTS = [
     ("API recommendations", "/api/v1/recommendations/"),
     ("API topics", "/api/v1/topics/"),
 ]
-# The targets of the performance issue, at the largest size (8 clients): each endpoint's
-# least share of the ceiling when cold, by its kind, and the bounds every one must keep.
-# The floors are held to the targets of the kind they stand for, to show what is possible.
-KIND = {
-    FLOOR_PAGE: "detail page",
-    FLOOR_API: "API detail",
-    "home": "list page",
-    "interventions": "list page",
-    "intervention page": "detail page",
-    "studies": "list page",
-    "study page": "detail page",
-    "recommendations": "list page",
-    "recommendation page": "detail page",
-    "topic page": "detail page",
-    "evidence map": "evidence map",
-    "search: rare word": "search",
-    "search: middling word": "search",
-    "search: common word": "search",
-    "API studies": "API list",
-    "API study": "API detail",
-    "API interventions": "API list",
-    "API intervention": "API detail",
-    "API intervention studies": "API list",
-    "API recommendations": "API list",
-    "API topics": "API list",
-}
-COLD_TARGET = {
-    "list page": 0.15,
-    "detail page": 0.4,
-    "API list": 0.2,
-    "API detail": 0.4,
-    "search": 0.1,
-    "evidence map": 0.2,
-}
+# Issue 24's targets. Cold throughput at least this share of the baseline's (--baseline),
+# endpoint by endpoint; the API studies list and common-word search at most this many
+# one-query answers' worth of work (the floor's throughput over theirs); warm at least this
+# share of the bare view; the largest size at least this share of the smallest, cold.
+BASELINE_TARGET = 0.85
+FLOOR_MULTIPLE = {"API studies": FLOOR_API, "search: common word": FLOOR_PAGE}
+MOST_FLOORS = 12
 WARM_TARGET = 0.8
-P95_COLD_MS, P95_WARM_MS = 100, 20
-SCALE_TARGET = 0.8  # throughput at the largest size over the smallest: within 20%
+SCALE_TARGET = 0.8
+TURN_SECONDS = 2  # of each version's eight turns at an endpoint, against the baseline
 
 # A TLS-terminating proxy sets this in production; without it every request is a redirect.
 PROXY_HEADER = ("X-Forwarded-Proto", "https")
@@ -127,12 +106,15 @@ def log(message: str) -> None:
 # Databases ------------------------------------------------------------------------------
 
 
-def database_url(size: int) -> str:
+def database_url(size: int, version: str = "") -> str:
+    """This code's library of a size, or the baseline commit's (version), built apart
+    because the two schemas may differ."""
+    name = label(size) + (f"_{version}" if version else "")
     configured = os.environ.get("DATABASE_URL", "")
     if configured.startswith(("postgres://", "postgresql://")):
         parts = urlsplit(configured)
-        return urlunsplit(parts._replace(path=f"/bench_{label(size)}"))
-    return f"sqlite:////tmp/bench-{label(size)}.sqlite3"
+        return urlunsplit(parts._replace(path=f"/bench_{name}"))
+    return f"sqlite:////tmp/bench-{name}.sqlite3"
 
 
 def fresh_database(url: str) -> None:
@@ -179,6 +161,7 @@ def production_env(url: str, cache: bool = True) -> dict[str, str]:
         DJANGO_SECRET_KEY=SECRET_KEY,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_BENCHMARK="1",
+        DJANGO_BENCHMARK_CEILING="1",  # what 14f9e98 called it, for --baseline
         DJANGO_CACHE="1" if cache else "0",
         DJANGO_LOG_LEVEL="WARNING",
         DATABASE_URL=url,
@@ -191,38 +174,59 @@ def production_env(url: str, cache: bool = True) -> dict[str, str]:
 
 
 def run(command: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(command, env=env, cwd=ROOT, check=True, **kwargs)
+    kwargs.setdefault("cwd", ROOT)
+    return subprocess.run(command, env=env, check=True, **kwargs)
 
 
-def probe(url: str, *arguments: str) -> dict:
+def probe(url: str, *arguments: str, root: Path = ROOT) -> dict:
     done = run(
-        [PYTHON, str(HERE / "probe.py"), *arguments],
+        [PYTHON, str(root / "tests/benchmarks/probe.py"), *arguments],
         production_env(url, cache=False),  # what a request costs when it is not cached
         capture_output=True,
         text=True,
+        cwd=root,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def prepare(size: int, seed: int, reuse: bool) -> tuple[str, dict]:
-    url = database_url(size)
-    env = production_env(url)
+def prepare(size: int, seed: int, reuse: bool, version: str = "") -> tuple[str, dict]:
+    """A library of size studies, built by this code or, given a version, by that
+    commit's own code in its worktree (tree())."""
+    url, root = database_url(size, version), tree(version)
+    env, manage = production_env(url), [PYTHON, str(root / "manage.py")]
     if reuse:
         # a corpus built before the latest migrations gets their indexes too
         with contextlib.suppress(subprocess.CalledProcessError):
-            run([*MANAGE, "migrate", "--noinput", "-v0"], env, capture_output=True)
+            run([*manage, "migrate", "--noinput", "-v0"], env, capture_output=True, cwd=root)
         with contextlib.suppress(subprocess.CalledProcessError, json.JSONDecodeError):
-            targets = probe(url, "targets")
+            targets = probe(url, "targets", root=root)
             if targets["studies"] == size:
                 log(f"reusing the {label(size)} corpus at {url}")
                 return url, targets
     log(f"building the {label(size)} corpus at {url}")
     fresh_database(url)
-    run([*MANAGE, "migrate", "--noinput", "-v0"], env)
+    run([*manage, "migrate", "--noinput", "-v0"], env, cwd=root)
     started = time.perf_counter()
-    run([*MANAGE, "generate_corpus", "--studies", str(size), "--seed", str(seed)], env)
+    corpus = [*manage, "generate_corpus", "--studies", str(size), "--seed", str(seed)]
+    run(corpus, env, cwd=root)
     log(f"corpus of {size:,} studies built in {time.perf_counter() - started:.0f} s")
-    return url, probe(url, "targets")
+    return url, probe(url, "targets", root=root)
+
+
+def tree(version: str) -> Path:
+    """Where a version's code is: this checkout, or a detached git worktree of the
+    baseline commit under /tmp (kept between runs; `git worktree remove` it when done),
+    its static files collected for production settings."""
+    if not version:
+        return ROOT
+    root = Path(f"/tmp/bench-baseline-{version}")
+    if not root.exists():
+        log(f"checking out {version} at {root}")
+        git = ["git", "worktree", "add", "--detach", str(root), version]
+        run(git, dict(os.environ), capture_output=True)
+        static = [PYTHON, str(root / "manage.py"), "collectstatic", "--noinput", "-v0"]
+        run(static, production_env(database_url(1, version)), cwd=root)
+    return root
 
 
 # The server and the load generator --------------------------------------------------------
@@ -257,7 +261,7 @@ def wait_until_idle(base: str) -> None:
 
 
 @contextlib.contextmanager
-def server(url: str, cache: bool, workers: int = 2):
+def server(url: str, cache: bool, workers: int = 2, root: Path = ROOT):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_file = open(f"/tmp/bench-gunicorn-{port}.log", "w")  # noqa: SIM115
@@ -270,7 +274,7 @@ def server(url: str, cache: bool, workers: int = 2):
             "--timeout=120",
         ],
         env=production_env(url, cache),
-        cwd=ROOT,
+        cwd=root,
         stdout=log_file,
         stderr=subprocess.STDOUT,
     )
@@ -367,6 +371,46 @@ def drive_endpoint(
     wait_until_idle(base)
 
 
+def compare(
+    corpora: dict[int, tuple[str, dict]],
+    baselines: dict[int, tuple[str, dict]],
+    version: str,
+    measured_endpoints: list[tuple[str, str]],
+) -> dict:
+    """Cold throughput of this code over the baseline version's, endpoint by endpoint:
+    both served at once, each on its own library built from the same seed, and driven in
+    short turns (new, old, old, new, twice over), so that other work on the machine and
+    its drift weigh on both alike."""
+    compared = {label(size): {} for size in baselines}
+    with contextlib.ExitStack() as servers:
+        bases = {
+            size: {
+                "new": servers.enter_context(server(corpora[size][0], cache=False)),
+                "old": servers.enter_context(server(url, cache=False, root=tree(version))),
+            }
+            for size, (url, _) in baselines.items()
+        }
+        for name, template in measured_endpoints:
+            for size, base in bases.items():
+                paths = {
+                    "new": template.format(**corpora[size][1]),
+                    "old": template.format(**baselines[size][1]),
+                }
+                if any(get(base[which] + paths[which]) != 200 for which in base):
+                    log(f"{label(size)} {name}: not 200 on both versions, not compared")
+                    continue
+                done = {"new": [], "old": []}
+                for which in ("new", "old", "old", "new") * 2:
+                    done[which].append(drive(base[which] + paths[which], TURN_SECONDS)["rps"])
+                    wait_until_idle(base[which])
+                rps = {which: sum(runs) / len(runs) for which, runs in done.items()}
+                entry = {"rps": rps["new"], "baseline_rps": rps["old"]}
+                entry["ratio"] = rps["new"] / rps["old"]
+                compared[label(size)][name] = entry
+                log(f"{label(size)} cold {name}: {entry['ratio']:.2f} of {version}")
+    return compared
+
+
 # Bulk import --------------------------------------------------------------------------
 
 
@@ -423,11 +467,16 @@ def scale_ratios(results: dict, small: str, large: str) -> None:
                 entry[mode]["ratio_to_smaller"] = entry[mode]["rps"] / before[mode]["rps"]
 
 
+def floors_worth(endpoints: dict, name: str) -> float | None:
+    """How many one-query answers' worth of work an endpoint does, cold: the floor's
+    throughput (the page floor for pages, the API floor for API answers) over its own."""
+    floor = endpoints.get(FLOOR_API if name.startswith("API") else FLOOR_PAGE, {})
+    cold, floor_cold = endpoints.get(name, {}).get("cold"), floor.get("cold")
+    return floor_cold["rps"] / cold["rps"] if cold and floor_cold else None
+
+
 def check_targets(results: dict) -> list[dict]:
-    """Every endpoint against each target of the performance issue, at the largest size.
-    The floors face only their kind's cold target: they show what the stack leaves."""
-    sizes = list(results["sizes"].values())
-    small, large = sizes[0]["endpoints"], sizes[-1]["endpoints"]
+    """Every endpoint against each of issue 24's targets, at every size measured."""
     checks = []
 
     def add(target: str, name: str, figure, wanted: str, met: bool) -> None:
@@ -435,26 +484,45 @@ def check_targets(results: dict) -> list[dict]:
             {"target": target, "endpoint": name, "figure": figure, "wanted": wanted, "met": met}
         )
 
-    for name, kind in KIND.items():
-        entry = large.get(name, {})
-        cold, warm = entry.get("cold"), entry.get("warm")
-        if name in (FLOOR_PAGE, FLOOR_API):
-            if cold:
-                ratio, least = cold["ratio_to_ceiling"], COLD_TARGET[kind]
-                add("floors: cold x ceiling", name, ratio, f"{kind} >= {least}", ratio >= least)
-            continue
-        if cold:
-            ratio, least, p95 = cold["ratio_to_ceiling"], COLD_TARGET[kind], cold["p95_ms"]
-            add("cold x ceiling", name, ratio, f"{kind} >= {least}", ratio >= least)
-            add("p95 cold, ms", name, p95, f"< {P95_COLD_MS}", p95 < P95_COLD_MS)
-            if (scale := cold.get("ratio_to_smaller")) is not None:
+    sizes = results["sizes"]
+    for size, data in sizes.items():
+        endpoints = data["endpoints"]
+        for name, entry in endpoints.items():
+            if name not in REFERENCES and (warm := entry.get("warm")):
+                ratio = warm["ratio_to_ceiling"]
+                add(
+                    "warm x bare view",
+                    f"{size} {name}",
+                    ratio,
+                    f">= {WARM_TARGET}",
+                    ratio >= WARM_TARGET,
+                )
+        for name in FLOOR_MULTIPLE:
+            if (worth := floors_worth(endpoints, name)) is not None:
+                wanted = f"<= {MOST_FLOORS}"
+                add(
+                    "one-query answers' worth, cold",
+                    f"{size} {name}",
+                    worth,
+                    wanted,
+                    worth <= MOST_FLOORS,
+                )
+    baseline = results.get("baseline", {})
+    for size, compared in baseline.get("sizes", {}).items():
+        for name, entry in compared.items():
+            if name not in REFERENCES:
+                ratio, wanted = entry["ratio"], f">= {BASELINE_TARGET}"
+                target = f"cold x {baseline['version']}"
+                add(target, f"{size} {name}", ratio, wanted, ratio >= BASELINE_TARGET)
+    labels = list(sizes)
+    if len(labels) > 1:
+        small, large = sizes[labels[0]]["endpoints"], sizes[labels[-1]]["endpoints"]
+        for name, entry in large.items():
+            if name in REFERENCES or name not in small:
+                continue
+            if (scale := entry.get("cold", {}).get("ratio_to_smaller")) is not None:
                 wanted = f">= {SCALE_TARGET}"
-                add("cold, largest / smallest size", name, scale, wanted, scale >= SCALE_TARGET)
-        if warm:
-            ratio, p95 = warm["ratio_to_ceiling"], warm["p95_ms"]
-            add("warm x ceiling", name, ratio, f">= {WARM_TARGET}", ratio >= WARM_TARGET)
-            add("p95 warm, ms", name, p95, f"< {P95_WARM_MS}", p95 < P95_WARM_MS)
-        if len(sizes) > 1 and entry and name in small:
+                add(f"cold, {labels[-1]}/{labels[0]}", name, scale, wanted, scale >= SCALE_TARGET)
             counts = f"{small[name]['queries']} and {entry['queries']}"
             same = small[name]["queries"] == entry["queries"]
             add("queries per request, both sizes", name, counts, "equal", same)
@@ -462,18 +530,15 @@ def check_targets(results: dict) -> list[dict]:
 
 
 def targets_table(checks: list[dict]) -> str:
-    lines = ["Targets at the largest size (met / measured), and what misses them:"]
+    lines = ["Issue 24's targets (met / measured), and what misses them:"]
     for target in dict.fromkeys(check["target"] for check in checks):
         these = [check for check in checks if check["target"] == target]
         misses = [check for check in these if not check["met"]]
         lines.append(f"  {target:34} {len(these) - len(misses):>3} / {len(these)}")
         for miss in misses:
             figure = miss["figure"]
-            if isinstance(figure, str):
-                shown = figure
-            else:
-                shown = f"{figure:.1f}" if target.endswith("ms") else f"{figure:.3f}"
-            lines.append(f"      {miss['endpoint']:28} {shown:>10}   wanted {miss['wanted']}")
+            shown = figure if isinstance(figure, str) else f"{figure:.2f}"
+            lines.append(f"      {miss['endpoint']:34} {shown:>10}   wanted {miss['wanted']}")
     return "\n".join(lines)
 
 
@@ -527,26 +592,37 @@ def _figure(mode: dict, key: str, form: str) -> str:
 
 
 def markdown(results: dict) -> str:
-    """The largest size's figures as the README shows them: ratios first."""
+    """A table per size, for docs/performance.md: the ratios the targets are set on."""
     sizes = list(results["sizes"])
-    large = results["sizes"][sizes[-1]]["endpoints"]
-    scale = f"{sizes[-1]}/{sizes[0]}, cold"
-    lines = [
-        f"| endpoint | cold x ceiling | warm x ceiling | p95 cold, ms | p95 warm, ms | {scale} "
-        "| queries |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for name, _ in ENDPOINTS:
-        if name == CEILING or (entry := large.get(name)) is None:
-            continue
-        cold, warm = entry.get("cold", {}), entry.get("warm", {})
-        lines.append(
-            f"| {name} | {_figure(cold, 'ratio_to_ceiling', '.3f')} "
-            f"| {_figure(warm, 'ratio_to_ceiling', '.2f')} | {_figure(cold, 'p95_ms', '.0f')} "
-            f"| {_figure(warm, 'p95_ms', '.1f')} | {_figure(cold, 'ratio_to_smaller', '.2f')} "
-            f"| {entry['queries']} |"
-        )
-    return "\n".join(lines)
+    baseline = results.get("baseline", {})
+    version = baseline.get("version", "baseline")
+    out = []
+    for size in sizes:
+        endpoints = results["sizes"][size]["endpoints"]
+        compared = baseline.get("sizes", {}).get(size, {})
+        scale = f"{sizes[-1]}/{sizes[0]}, cold" if size == sizes[-1] and len(sizes) > 1 else ""
+        out += [
+            f"{size}:",
+            "",
+            "| endpoint | cold req/s | cold x bare view | warm x bare view "
+            f"| one-query answers' worth | cold x {version} | {scale} | queries |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for name, _ in ENDPOINTS:
+            if (entry := endpoints.get(name)) is None:
+                continue
+            cold, warm = entry.get("cold", {}), entry.get("warm", {})
+            worth = floors_worth(endpoints, name) if name not in REFERENCES else None
+            out.append(
+                f"| {name} | {_figure(cold, 'rps', '.0f')} "
+                f"| {_figure(cold, 'ratio_to_ceiling', '.3f')} "
+                f"| {_figure(warm, 'ratio_to_ceiling', '.2f')} "
+                f"| {'' if worth is None else format(worth, '.1f')} "
+                f"| {_figure(compared.get(name, {}), 'ratio', '.2f')} "
+                f"| {_figure(cold, 'ratio_to_smaller', '.2f')} | {entry['queries']} |"
+            )
+        out.append("")
+    return "\n".join(out)
 
 
 def main() -> None:
@@ -568,6 +644,14 @@ def main() -> None:
         default="",
         help="comma-separated endpoint names to measure (the ceilings and floors always are), "
         "e.g. 'API studies,search: common word'",
+    )
+    parser.add_argument(
+        "--baseline",
+        default="",
+        help="a commit to compare cold throughput with, side by side, e.g. 14f9e98",
+    )
+    parser.add_argument(
+        "--baseline-sizes", default="", help="the sizes to compare at (default: every size)"
     )
     parser.add_argument("--table", action="store_true", help="print the table of --output")
     parser.add_argument(
@@ -607,6 +691,11 @@ def main() -> None:
         "sizes": {},
     }
     corpora = {size: prepare(size, args.seed, args.reuse) for size in sizes}
+    compared = [int(size) for size in args.baseline_sizes.split(",") if size] or sizes
+    baselines = {
+        size: prepare(size, args.seed, args.reuse, args.baseline)
+        for size in (compared if args.baseline else [])
+    }
     measured = measure(corpora, args.duration, args.max_request_ms, measured_endpoints)
     for size, (_, targets) in corpora.items():
         results["sizes"][label(size)] = {
@@ -615,6 +704,10 @@ def main() -> None:
             "endpoints": measured[size],
         }
     args.output.write_text(json.dumps(results, indent=2))  # a later failure keeps this
+    if baselines:
+        by_size = compare(corpora, baselines, args.baseline, measured_endpoints)
+        results["baseline"] = {"version": args.baseline, "sizes": by_size}
+        args.output.write_text(json.dumps(results, indent=2))
     labels = list(results["sizes"])
     if len(labels) > 1:
         scale_ratios(results, labels[0], labels[-1])
