@@ -75,3 +75,20 @@ def test_educator_filters_and_pages_the_map_without_javascript(
     page.wait_for_url(re.compile(r"/evidence-map/\?.*page=2"))
     assert row_names(page) == ["Reverse mentoring"]
     assert page.get_by_label(re.compile(r"^\s*Mentoring \(\d+\)\s*$")).is_checked()
+
+
+def test_on_a_phone_each_practice_lists_its_levels_with_evidence_then_its_gaps(site, library):
+    page = site.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    site.goto("/evidence-map/?type=mentoring")
+    assert not page.locator("table.map").is_visible()
+    circles = page.locator(".map-list > li").filter(has_text="Mentoring circles")
+    assert circles.locator(".map-levels li").all_inner_texts() == [
+        "2a Attitudes and perceptions: 1 study (certainty not yet judged)",
+        "3 Behaviour: 1 study (best confidence: moderate)",
+        "No studies (gaps): 1 Reaction, 2b Knowledge and skills, 4a Organisational practice, "
+        "4b Benefit to patients",
+    ]
+    circles.get_by_role("link", name="3 Behaviour: 1 study").click()
+    page.wait_for_url(re.compile(r"/studies/\?intervention=[\w-]+&outcome_level=3$"))
+    assert page.locator(".result-count").inner_text().startswith("1 study")

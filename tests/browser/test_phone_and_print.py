@@ -135,3 +135,23 @@ def test_every_seed_practice_prints_as_a_sheet_of_at_most_two_a4_pages(seed_site
         assert not page.get_by_role("heading", name="Related interventions").is_visible()
         assert _smallest_printed_text(page) >= 12  # 9 pt
     assert {slug: count for slug, count in pages.items() if count > 2} == {}
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_on_a_phone_the_evidence_map_is_a_list_per_practice(seed_site, width):
+    page = seed_site.page
+    seed_site.goto("/evidence-map/")
+    grid_names = page.locator("table.map tbody th a").all_inner_texts()
+    assert page.locator("table.map").is_visible()
+    assert not page.locator(".map-list").is_visible()
+
+    page.set_viewport_size({"width": width, "height": 800})
+    assert not page.locator("table.map").is_visible()
+    practices = page.locator(".map-list > li")
+    assert practices.locator("h3 a").all_inner_texts() == grid_names
+    reverse_mentoring = practices.filter(has_text="Reverse mentoring")
+    assert reverse_mentoring.get_by_text("Does it work?").is_visible()
+    gaps = reverse_mentoring.locator(".map-levels .gap").inner_text()
+    assert gaps.startswith("No studies (gaps): 1 Reaction")
+    assert _sideways(page) <= 0
+    assert axe_violations(page) == []
