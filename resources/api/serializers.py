@@ -241,6 +241,11 @@ class OutcomeSerializer(serializers.ModelSerializer):
 
 
 class FindingSerializer(serializers.ModelSerializer):
+    confidence_reasons = serializers.SerializerMethodField(
+        help_text="Why the confidence is what it is: where it starts and each component "
+        "that rates it down, in words (GRADE-CERQual)."
+    )
+
     class Meta:
         model = Finding
         fields = [
@@ -255,11 +260,15 @@ class FindingSerializer(serializers.ModelSerializer):
             "relevance",
             "relevance_explanation",
             "confidence",
+            "confidence_reasons",
             "confidence_explanation",
             "reports_change",
             "kirkpatrick_level",
         ]
         read_only_fields = ["confidence"]
+
+    def get_confidence_reasons(self, finding) -> list[str]:
+        return finding.assessment.reasons
 
 
 class StudySummarySerializer(serializers.ModelSerializer):
@@ -679,6 +688,58 @@ class EvidenceSerializer(serializers.ModelSerializer):
         fields = ["study", "relation", "note"]
 
 
+class ProfileRowSerializer(OutcomeCertaintySerializer):
+    """A Summary of Findings row a recommendation rests on, with the practice it belongs to."""
+
+    intervention = serializers.CharField(help_text="The slug of the practice the row is of.")
+
+
+class ProfileFindingSerializer(serializers.Serializer):
+    study = serializers.CharField(help_text="The slug of the study that reports it.")
+    position = serializers.IntegerField()
+    statement = serializers.CharField()
+    confidence = serializers.ChoiceField(choices=Certainty.choices)
+
+
+class RecommendationProfileSerializer(serializers.Serializer):
+    certainty_ceiling = serializers.ChoiceField(
+        choices=Certainty.choices,
+        help_text="The highest certainty the recommendation may claim: that of the most "
+        "certain evidence it rests on.",
+    )
+    ceiling_reason = serializers.CharField()
+    effectiveness = ProfileRowSerializer(
+        many=True,
+        help_text="Does it work? The Summary of Findings rows of the practices it concerns "
+        "that its published, appraised studies evaluated.",
+    )
+    findings = ProfileFindingSerializer(
+        many=True,
+        help_text="What is it like? The assessed qualitative findings of those studies.",
+    )
+
+
+def recommendation_profile(recommendation) -> dict:
+    """What `Recommendation.evidence_profile` says it rests on, as the API shows it."""
+    evidence = recommendation.evidence_profile()
+    return {
+        "certainty_ceiling": evidence.ceiling.value,
+        "ceiling_reason": evidence.reason,
+        "effectiveness": [
+            {"intervention": intervention.slug, **row} for intervention, row in evidence.rows
+        ],
+        "findings": [
+            {
+                "study": finding.study.slug,
+                "position": finding.position,
+                "statement": finding.statement,
+                "confidence": finding.confidence,
+            }
+            for finding in evidence.findings
+        ],
+    }
+
+
 class RecommendationSerializer(ModelRulesSerializer):
     url = identity("api:recommendation-detail")
     interventions = slugs(
@@ -691,6 +752,10 @@ class RecommendationSerializer(ModelRulesSerializer):
         read_only=True,
         help_text="The published studies that support or contradict it.",
     )
+    evidence_profile = serializers.SerializerMethodField(
+        help_text="The evidence profile: the Summary of Findings rows and qualitative "
+        "findings it rests on, and the certainty it may claim at most."
+    )
 
     class Meta:
         model = Recommendation
@@ -700,13 +765,17 @@ class RecommendationSerializer(ModelRulesSerializer):
             "slug",
             "title",
             "statement",
-            "rationale",
             "audience",
             "strength",
             "certainty",
+            "benefits_and_harms",
+            "values_and_preferences",
+            "practical_considerations",
+            "rationale",
             "interventions",
             "topics",
             "evidence",
+            "evidence_profile",
             "status",
             "published_at",
             "updated_at",
@@ -716,6 +785,10 @@ class RecommendationSerializer(ModelRulesSerializer):
         read_only_fields = ["published_at", "updated_at"]
         extra_kwargs = {"slug": {"validators": []}}
 
+    @extend_schema_field(RecommendationProfileSerializer)
+    def get_evidence_profile(self, recommendation) -> dict:
+        return recommendation_profile(recommendation)
+
 
 class RecommendationListSerializer(RecommendationSerializer):
     """A page of recommendations: how many published studies back each, not the studies.
@@ -724,6 +797,7 @@ class RecommendationListSerializer(RecommendationSerializer):
     """
 
     evidence = None
+    evidence_profile = None
     evidence_count = serializers.IntegerField(
         read_only=True, help_text="How many published studies support or contradict it."
     )
@@ -732,6 +806,7 @@ class RecommendationListSerializer(RecommendationSerializer):
         fields = [
             "evidence_count" if name == "evidence" else name
             for name in RecommendationSerializer.Meta.fields
+            if name != "evidence_profile"
         ]
 
 

@@ -59,6 +59,7 @@ WRITABLE = {
     },
     Recommendation: {
         "slug", "title", "statement", "rationale", "audience", "strength", "certainty",
+        "benefits_and_harms", "values_and_preferences", "practical_considerations",
         "interventions", "topics", "status",
     },
     Topic: {"slug", "name", "description", "status"},

@@ -1,0 +1,152 @@
+"""The API carries every evidence judgement the pages show, and its schema documents each:
+what a study did with a practice, GRADE certainty per outcome level with its reasons,
+each finding's GRADE-CERQual components and reasons, and a recommendation's layers."""
+
+import pytest
+
+from resources.models import Certainty, Concern
+from resources.rating import refresh_rating
+from tests.factories import (
+    FindingFactory,
+    InterventionStudyFactory,
+    OutcomeFactory,
+    RecommendationEvidenceFactory,
+    RecommendationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def schema(api):
+    return api.get("/api/v1/schema/", {"format": "json"}).json()["components"]["schemas"]
+
+
+def properties(schema, name) -> set[str]:
+    return set(schema[name]["properties"])
+
+
+def test_a_finding_gives_its_four_components_and_the_reasons_for_its_confidence(api):
+    finding = FindingFactory(
+        study__slug="collectives", adequacy=Concern.MODERATE, coherence=Concern.MINOR
+    )
+    (row,) = api.get("/api/v1/studies/collectives/").json()["findings"]
+
+    assert (row["adequacy"], row["coherence"]) == ("moderate", "minor")
+    assert row["confidence"] == "moderate"
+    assert row["confidence_reasons"] == finding.assessment.reasons
+    down = "Rated down one level for moderate concerns about adequacy of data."
+    assert down in row["confidence_reasons"]
+
+
+def test_a_recommendation_gives_its_key_information(api):
+    RecommendationFactory(
+        slug="offer-collectives",
+        benefits_and_harms="Trainees reported feeling less alone; no harms were reported.",
+        values_and_preferences="Some trainees wanted more coordination than others.",
+        practical_considerations="Needs protected time and a place to meet.",
+    )
+    body = api.get("/api/v1/recommendations/offer-collectives/").json()
+    assert body["benefits_and_harms"].startswith("Trainees reported feeling less alone")
+    assert body["values_and_preferences"].startswith("Some trainees wanted")
+    assert body["practical_considerations"] == "Needs protected time and a place to meet."
+
+
+def test_a_curator_writes_a_recommendations_key_information(curator_api):
+    response = curator_api.post(
+        "/api/v1/recommendations/",
+        {
+            "title": "Offer collectives",
+            "slug": "offer-collectives",
+            "statement": "Consider making room for trainee collectives.",
+            "rationale": "One qualitative study.",
+            "audience": "institutions",
+            "strength": "conditional",
+            "certainty": "very_low",
+            "values_and_preferences": "Some trainees wanted more coordination than others.",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["values_and_preferences"].startswith("Some trainees wanted")
+    assert response.json()["benefits_and_harms"] == ""
+
+
+def test_a_recommendations_evidence_profile_gives_its_rows_findings_and_ceiling(api):
+    link = InterventionStudyFactory(intervention__slug="mentoring")
+    OutcomeFactory(study=link.study, kirkpatrick_level="2a")
+    FindingFactory(study=link.study, position=1, confidence=Certainty.LOW)
+    refresh_rating(link.intervention)
+    recommendation = RecommendationFactory(slug="offer-mentoring")
+    recommendation.interventions.add(link.intervention)
+    RecommendationEvidenceFactory(recommendation=recommendation, study=link.study)
+
+    profile = api.get("/api/v1/recommendations/offer-mentoring/").json()["evidence_profile"]
+    listed = api.get("/api/v1/recommendations/").json()["results"][0]
+
+    (row,) = profile["effectiveness"]
+    assert (row["intervention"], row["level"], row["certainty"]) == ("mentoring", "2a", "very_low")
+    assert row["downgrades"] and row["start"].startswith("Starts Low")
+    assert profile["findings"] == [
+        {
+            "study": link.study.slug,
+            "position": 1,
+            "statement": link.study.findings.get().statement,
+            "confidence": "low",
+        }
+    ]
+    assert profile["certainty_ceiling"] == "low"
+    assert "Low" in profile["ceiling_reason"]
+    assert "evidence_profile" not in listed  # a page of the list leaves it to the record
+
+
+def test_the_schema_documents_every_evidence_judgement(schema):
+    link = {"link_type", "what_it_found", "direction"}
+    assert link <= properties(schema, "InterventionStudyLink")
+    assert link <= properties(schema, "StudyInterventionLink")
+    assert {"level", "certainty", "start", "downgrades", "studies", "participants"} <= (
+        properties(schema, "OutcomeCertainty")
+    )
+    assert {"domain", "levels", "text", "studies"} <= properties(schema, "Downgrade")
+    assert {
+        "methodological_limitations",
+        "methodological_limitations_explanation",
+        "coherence",
+        "coherence_explanation",
+        "adequacy",
+        "adequacy_explanation",
+        "relevance",
+        "relevance_explanation",
+        "confidence",
+        "confidence_reasons",
+    } <= properties(schema, "Finding")
+    assert {
+        "statement",
+        "strength",
+        "certainty",
+        "benefits_and_harms",
+        "values_and_preferences",
+        "practical_considerations",
+        "rationale",
+        "evidence_profile",
+    } <= properties(schema, "Recommendation")
+    assert {"certainty_ceiling", "ceiling_reason", "effectiveness", "findings"} <= (
+        properties(schema, "RecommendationProfile")
+    )
+
+
+def test_the_schema_describes_the_link_types_and_component_judgements(schema):
+    link_type = schema["InterventionStudyLink"]["properties"]["link_type"]
+    assert set(resolve(schema, link_type)["enum"]) == {"evaluated", "explored", "described"}
+    adequacy = schema["Finding"]["properties"]["adequacy"]
+    assert {"none", "minor", "moderate", "serious"} <= set(resolve(schema, adequacy)["enum"])
+
+
+def resolve(schema, field: dict) -> dict:
+    """A property's enum, where drf-spectacular moved it into a component of its own."""
+    for part in [field, *field.get("allOf", []), *field.get("oneOf", [])]:
+        if "$ref" in part:
+            return schema[part["$ref"].rsplit("/", 1)[1]]
+        if "enum" in part:
+            return part
+    raise AssertionError(field)
