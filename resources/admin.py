@@ -573,8 +573,9 @@ class InterventionStudyInline(admin.StackedInline):
     extra = 0
 
 
-class EvidenceRatingFilter(admin.SimpleListFilter):
-    """The effective answer to "does it work?" (the override where there is one)."""
+class EffectCertaintyFilter(admin.SimpleListFilter):
+    """Practices by their effective answer to "does it work?": a GRADE certainty or "No
+    evaluation yet" (the curator's override where there is one)."""
 
     title = "does it work?"
     parameter_name = "rating"
@@ -598,7 +599,7 @@ class InterventionAdmin(EditorialMixin, SimpleHistoryAdmin):
         "study_count",
         "state",
     ]
-    list_filter = ["status", "intervention_type", "setting", EvidenceRatingFilter, "topics"]
+    list_filter = ["status", "intervention_type", "setting", EffectCertaintyFilter, "topics"]
     search_fields = ["name", "summary"]
     ordering = ["name"]  # the annotation's GROUP BY drops the model's default ordering
     prepopulated_fields = {"slug": ["name"]}
@@ -676,6 +677,40 @@ class RecommendationEvidenceInline(admin.TabularInline):
     extra = 0
 
 
+EvidenceRows = forms.inlineformset_factory(
+    Recommendation,
+    RecommendationEvidence,
+    formset=LabelledFormSet,
+    fields=RecommendationEvidenceInline.fields,
+)
+
+
+class RecommendationForm(ChangeNoteForm):
+    """A recommendation's certainty is checked against the evidence saved with it.
+
+    The evidence rows are the inline's, validated after this form: so the form reads the
+    rows submitted with it (and the interventions chosen on it), and the model's `clean()`
+    checks the certainty against those, not against what was stored before the save.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        rows = EvidenceRows(
+            self.data, instance=self.instance, prefix=EvidenceRows.get_default_prefix()
+        )
+        if rows.is_valid():  # otherwise the inline shows its own errors, and nothing is saved
+            kept = [
+                row.cleaned_data["study"].pk
+                for row in rows.forms
+                if row.cleaned_data.get("study") and not row.cleaned_data.get("DELETE")
+            ]
+            submitted = {"studies": kept}
+            if "interventions" in cleaned:
+                submitted["interventions"] = [i.pk for i in cleaned["interventions"]]
+            self.instance.submitted_evidence = submitted
+        return cleaned
+
+
 @admin.register(Recommendation)
 class RecommendationAdmin(EditorialMixin, SimpleHistoryAdmin):
     list_display = ["title", "audience", "strength", "certainty", "study_count", "state"]
@@ -684,6 +719,7 @@ class RecommendationAdmin(EditorialMixin, SimpleHistoryAdmin):
     ordering = ["title"]  # the annotation's GROUP BY drops the model's default ordering
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["interventions", "topics", "sources"]
+    form = RecommendationForm
     readonly_fields = ["published_at"]
     inlines = [RecommendationEvidenceInline]
     fieldsets = [
@@ -694,11 +730,23 @@ class RecommendationAdmin(EditorialMixin, SimpleHistoryAdmin):
                     "title",
                     "slug",
                     "statement",
-                    "rationale",
                     ("audience", "strength", "certainty"),
                 ]
             },
         ),
+        (
+            "Key information",
+            {
+                "description": "As the studies report them, in the library's words; leave a "
+                "field empty where they report nothing.",
+                "fields": [
+                    "benefits_and_harms",
+                    "values_and_preferences",
+                    "practical_considerations",
+                ],
+            },
+        ),
+        ("Rationale", {"fields": ["rationale"]}),
         ("Classification", {"fields": ["interventions", "topics", "sources"]}),
         EDITORIAL_FIELDSET,
     ]

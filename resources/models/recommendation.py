@@ -113,6 +113,11 @@ class Recommendation(Publishable):
     objects = RecommendationManager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    # What a form is about to save with the record, as `evidence_profile`'s arguments
+    # (the admin's evidence rows and interventions): `clean()` checks the certainty against
+    # them rather than against what is stored. None: check what is stored.
+    submitted_evidence: dict | None = None
+
     class Meta:
         ordering = ["title"]
         permissions = [("publish_recommendation", "Can publish and unpublish recommendation")]
@@ -131,8 +136,8 @@ class Recommendation(Publishable):
                 "A conditional recommendation is worded “We suggest …” or “Consider …”, "
                 "not “should”."
             )
-        if self.pk and self.certainty:
-            evidence = self.evidence_profile()
+        if self.certainty and (self.pk or self.submitted_evidence is not None):
+            evidence = self.evidence_profile(**(self.submitted_evidence or {}))
             from resources.certainty import exceeds
 
             if exceeds(self.certainty, evidence.ceiling):
@@ -142,19 +147,25 @@ class Recommendation(Publishable):
         if errors:
             raise ValidationError(errors)
 
-    def evidence_profile(self):
+    def evidence_profile(self, studies=None, interventions=None):
         """What it rests on, and the highest certainty it may claim
-        (`resources.certainty.recommendation_evidence`)."""
+        (`resources.certainty.recommendation_evidence`): its stored evidence and
+        interventions, or the `studies` and `interventions` (pks) given instead."""
         from resources.certainty import recommendation_evidence
 
         from .choices import AppraisalStatus
         from .intervention import Intervention
         from .study import Finding, Study
 
-        studies = Study.objects.published().filter(
-            appraisal_status=AppraisalStatus.APPRAISED, recommendation_evidence__recommendation=self
-        )
-        interventions = Intervention.objects.published().filter(recommendations=self)
+        appraised = Study.objects.published().filter(appraisal_status=AppraisalStatus.APPRAISED)
+        if studies is None:
+            studies = appraised.filter(recommendation_evidence__recommendation=self)
+        else:
+            studies = appraised.filter(pk__in=studies)
+        if interventions is None:
+            interventions = Intervention.objects.published().filter(recommendations=self)
+        else:
+            interventions = Intervention.objects.published().filter(pk__in=interventions)
         findings = Finding.objects.filter(study__in=studies).select_related("study")
         slugs = set(studies.values_list("slug", flat=True))
         return recommendation_evidence(
