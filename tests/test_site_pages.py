@@ -253,7 +253,7 @@ def test_intervention_page_links_published_studies_with_what_they_did(visitor, l
     html = response.content.decode()
     assert 'href="/studies/students-teach/"' in html
     assert 'href="/studies/mixed-views/"' in html
-    assert "<td>Evaluated</td>" in html
+    assert '<td data-label="What the study did">Evaluated</td>' in html
     assert "2a Attitudes and perceptions" in html  # its Summary of Findings row
     assert "CASP qualitative checklist; risk of bias: low" in html
     assert "Not yet appraised" in html

@@ -82,3 +82,19 @@ def save_screenshots(page, name: str) -> None:
         page.set_viewport_size(size)
         page.screenshot(path=ARTIFACTS / f"{name}-{label}.png", full_page=True)
     page.set_viewport_size(DESKTOP)
+
+
+def unstacked_cells(page, min_width: int = 200) -> list[str]:
+    """Cells of the page's tables that are squeezed (narrower than `min_width`) or, in a
+    stacked table, shown without their column's name: "caption: cell text" for each."""
+    return page.evaluate(
+        """(minWidth) => [...document.querySelectorAll('main table')]
+            .filter(table => table.offsetParent !== null)
+            .flatMap(table => [...table.querySelectorAll('tbody th, tbody td')].filter(cell => {
+                const narrow = cell.getBoundingClientRect().width < minWidth;
+                const label = cell.tagName === 'TD' && !getComputedStyle(cell, '::before')
+                    .content.includes(cell.dataset.label || 'no label');
+                return narrow || label;
+            }).map(cell => `${table.caption?.innerText}: ${cell.innerText.slice(0, 40)}`))""",
+        min_width,
+    )

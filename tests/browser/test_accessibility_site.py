@@ -5,7 +5,7 @@ import pytest
 from resources import evidence_map
 from resources.models import Certainty, EditorialStatus
 from resources.rating import refresh_rating
-from tests.browser.conftest import axe_violations, save_screenshots
+from tests.browser.conftest import axe_violations, save_screenshots, unstacked_cells
 from tests.factories import (
     FindingFactory,
     InterventionFactory,
@@ -85,3 +85,16 @@ def test_filtered_list_with_errors_passes_axe(site, library):
     site.goto("/interventions/?rating=excellent")
     assert site.page.get_by_text("Select a valid choice").first.is_visible()
     assert axe_violations(site.page) == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/interventions/reverse-mentoring/", "/recommendations/offer-reverse/"]
+)
+def test_on_a_phone_summary_of_findings_tables_stack_into_labelled_cards(site, library, path):
+    page = site.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    site.goto(path)
+    assert page.locator("main table.sof").is_visible()
+    assert unstacked_cells(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert axe_violations(page) == []

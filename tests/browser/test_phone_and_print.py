@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from resources.models import Intervention
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, unstacked_cells
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -155,3 +155,31 @@ def test_on_a_phone_the_evidence_map_is_a_list_per_practice(seed_site, width):
     assert gaps.startswith("No studies (gaps): 1 Reaction")
     assert _sideways(page) <= 0
     assert axe_violations(page) == []
+
+
+def test_on_a_phone_the_tables_of_studies_stack_into_labelled_cards(seed_site):
+    page = seed_site.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    squeezed = {}
+    for slug in PRACTICES:
+        seed_site.goto(f"/interventions/{slug}/")
+        if cells := unstacked_cells(page):
+            squeezed[slug] = cells
+        assert _sideways(page) <= 0
+    assert squeezed == {}
+
+    seed_site.goto("/interventions/student-led-anti-racism-programmes/")
+    studies = page.get_by_role("table", name="Studies that evaluated or explored")
+    assert studies.locator("tbody tr").count() == 2
+    assert _display(studies.locator("tbody td").first) == "block"
+    assert axe_violations(page) == []
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert _display(studies.locator("tbody td").first) == "table-cell"  # on a wide screen
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.emulate_media(media="print")
+    assert _display(studies.locator("tbody td").first) == "table-cell"  # and on paper
+
+
+def _display(locator) -> str:
+    return locator.evaluate("element => getComputedStyle(element).display")
