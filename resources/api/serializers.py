@@ -36,6 +36,7 @@ from resources.models import (
     StudyLearnerLevel,
     StudyReference,
     Topic,
+    Version,
 )
 from resources.models.study import CITED_BY_SHOWN
 
@@ -68,6 +69,38 @@ class HtmlUrlMixin(serializers.Serializer):
         request = self.context.get("request")
         path = obj.get_absolute_url()
         return request.build_absolute_uri(path) if request else path
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    """One published version of a record: its number, date, note and what moved."""
+
+    html_url = serializers.SerializerMethodField(
+        help_text="This version's own page on the website, showing it as it was published."
+    )
+
+    class Meta:
+        model = Version
+        fields = ["number", "published_at", "major", "note", "changes", "html_url"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_html_url(self, version) -> str:
+        record = version.record  # the record it was prefetched with: no query
+        return reverse(
+            f"resources:{record._meta.model_name}-version",
+            kwargs={"slug": record.slug, "number": version.number},
+            request=self.context.get("request"),
+        )
+
+
+def version_history():
+    return VersionSerializer(
+        source="version_list",
+        many=True,
+        read_only=True,
+        help_text="Every published version, newest first, with its note; major ones change "
+        "a judgement (rating, certainty, strength, statement) and say what moved.",
+    )
 
 
 class ModelRulesSerializer(HtmlUrlMixin, serializers.ModelSerializer):
@@ -342,6 +375,7 @@ class LearnerLevelsField(serializers.ListField):
 
 class StudySerializer(ModelRulesSerializer):
     url = identity("api:study-detail")
+    versions = version_history()
     source_url = serializers.URLField(
         source="url",
         max_length=500,
@@ -447,6 +481,7 @@ class StudySerializer(ModelRulesSerializer):
             "updated_at",
             "version",
             "version_changed_at",
+            "versions",
         ]
         read_only_fields = ["doi_url", "published_at", "updated_at"]
         extra_kwargs = {
@@ -588,6 +623,7 @@ class EvidenceProfileSerializer(serializers.Serializer):
 
 class InterventionSerializer(ModelRulesSerializer):
     url = identity("api:intervention-detail")
+    versions = version_history()
     topics = slugs(Topic, "published_topics", help_text="Slugs of its topics.")
     studies_url = identity(
         "api:intervention-studies",
@@ -644,6 +680,7 @@ class InterventionSerializer(ModelRulesSerializer):
             "updated_at",
             "version",
             "version_changed_at",
+            "versions",
         ]
         read_only_fields = [
             "computed_rating",
@@ -742,6 +779,7 @@ def recommendation_profile(recommendation) -> dict:
 
 class RecommendationSerializer(ModelRulesSerializer):
     url = identity("api:recommendation-detail")
+    versions = version_history()
     interventions = slugs(
         Intervention, "published_interventions", help_text="Slugs of interventions."
     )
@@ -781,6 +819,7 @@ class RecommendationSerializer(ModelRulesSerializer):
             "updated_at",
             "version",
             "version_changed_at",
+            "versions",
         ]
         read_only_fields = ["published_at", "updated_at"]
         extra_kwargs = {"slug": {"validators": []}}
@@ -815,6 +854,7 @@ class RecommendationListSerializer(RecommendationSerializer):
 
 class TopicSerializer(ModelRulesSerializer):
     url = identity("api:topic-detail")
+    versions = version_history()
 
     class Meta:
         model = Topic
@@ -830,6 +870,7 @@ class TopicSerializer(ModelRulesSerializer):
             "updated_at",
             "version",
             "version_changed_at",
+            "versions",
         ]
         read_only_fields = ["published_studies", "published_at", "updated_at"]
         extra_kwargs = {"slug": {"validators": []}, "name": {"validators": []}}

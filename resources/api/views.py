@@ -109,8 +109,8 @@ class StudyViewSet(PublicViewSet):
     study or for a page of a filtered list.
     """
 
-    queryset = Study.objects.for_detail()
-    list_queryset = Study.objects.for_api_list()
+    queryset = Study.objects.for_detail().with_versions()
+    list_queryset = Study.objects.for_api_list().with_versions()
     serializer_class = serializers.StudySerializer
     list_serializer_class = serializers.StudyListSerializer
     filterset_class = StudyFilterSet
@@ -140,8 +140,8 @@ class StudyViewSet(PublicViewSet):
 class InterventionViewSet(PublicViewSet):
     """Interventions, with their evidence rating, its reasons and the studies behind it."""
 
-    queryset = Intervention.objects.for_detail()
-    list_queryset = Intervention.objects.for_api_list()
+    queryset = Intervention.objects.for_detail().with_versions()
+    list_queryset = Intervention.objects.for_api_list().with_versions()
     serializer_class = serializers.InterventionSerializer
     filterset_class = InterventionFilterSet
 
@@ -161,8 +161,8 @@ class InterventionViewSet(PublicViewSet):
 class RecommendationViewSet(PublicViewSet):
     """Recommendations, with their strength, certainty and the evidence behind them."""
 
-    queryset = Recommendation.objects.for_detail()
-    list_queryset = Recommendation.objects.for_api_list()
+    queryset = Recommendation.objects.for_detail().with_versions()
+    list_queryset = Recommendation.objects.for_api_list().with_versions()
     serializer_class = serializers.RecommendationSerializer
     list_serializer_class = serializers.RecommendationListSerializer
     filterset_class = RecommendationFilterSet
@@ -171,7 +171,7 @@ class RecommendationViewSet(PublicViewSet):
 class TopicViewSet(PublicViewSet):
     """Themes that cut across studies, interventions and recommendations."""
 
-    queryset = Topic.objects.all()
+    queryset = Topic.objects.with_versions()
     serializer_class = serializers.TopicSerializer
     filterset_class = TopicFilterSet
 

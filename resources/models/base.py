@@ -29,6 +29,19 @@ class PublishableQuerySet(models.QuerySet):
         """What curators sent to an editor: the review queue."""
         return self.filter(status=EditorialStatus.IN_REVIEW)
 
+    def with_versions(self):
+        """Each record's published versions, newest first, as `version_list` (the API
+        lists them on every record): one query a page, without the snapshots."""
+        from .version import Version
+
+        return self.prefetch_related(
+            models.Prefetch(
+                "versions",
+                queryset=Version.objects.defer("snapshot").order_by("-number"),
+                to_attr="version_list",
+            )
+        )
+
 
 class SlugManager(models.Manager.from_queryset(PublishableQuerySet)):
     """Natural keys by slug, so fixtures stay readable and loads are idempotent."""

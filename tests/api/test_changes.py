@@ -5,9 +5,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from resources import workflow
+from resources import versions, workflow
 from resources.models import Certainty, EditorialStatus
-from tests.factories import RecommendationEvidenceFactory, RecommendationFactory
+from tests.factories import (
+    InterventionFactory,
+    RecommendationEvidenceFactory,
+    RecommendationFactory,
+    StudyFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +35,48 @@ def test_records_carry_their_version_and_its_date(api, recommendation):
     record = api.get("/api/v1/recommendations/reverse-mentoring/").json()
     assert record["version"] == 1
     assert record["version_changed_at"]
+
+
+def test_every_record_lists_its_versions_with_their_notes_and_addresses(
+    api, editor, recommendation, visitor
+):
+    recommendation.statement = "We suggest reverse mentoring, with protected time."
+    recommendation.save()
+    versions.record_version(recommendation, note="Protected time added.", user=editor)
+
+    record = api.get("/api/v1/recommendations/reverse-mentoring/").json()
+    assert record["version"] == 2
+    newest, first = record["versions"]
+    assert (newest["number"], newest["note"], newest["major"]) == (2, "Protected time added.", True)
+    assert newest["changes"][0].startswith("Statement reworded")
+    assert newest["published_at"] == record["version_changed_at"]
+    assert (first["number"], first["note"], first["major"]) == (1, versions.FIRST_NOTE, False)
+    assert first["html_url"] == "http://testserver/recommendations/reverse-mentoring/versions/1/"
+    assert visitor.get("/recommendations/reverse-mentoring/versions/1/").status_code == 200
+    listed = api.get("/api/v1/recommendations/").json()["results"][0]
+    assert listed["versions"] == record["versions"]
+
+    for route, record in [
+        ("studies", StudyFactory(slug="a-study")),
+        ("interventions", InterventionFactory(slug="a-practice")),
+        ("topics", TopicFactory(slug="a-topic")),
+    ]:
+        versions.record_version(record)
+        [version] = api.get(f"/api/v1/{route}/{record.slug}/").json()["versions"]
+        assert version["number"] == 1
+        assert version["html_url"].endswith(f"/{route}/{record.slug}/versions/1/")
+
+
+def test_the_schema_documents_the_versions_of_every_record(api):
+    components = api.get("/api/v1/schema/", {"format": "json"}).json()["components"]["schemas"]
+    version = components["Version"]["properties"]
+    assert set(version) == {"number", "published_at", "major", "note", "changes", "html_url"}
+    assert all(version[name].get("readOnly") for name in version)
+    for record in ("Study", "Intervention", "Recommendation", "Topic"):
+        properties = components[record]["properties"]
+        assert properties["versions"]["items"] == {"$ref": "#/components/schemas/Version"}
+        assert "newest first" in properties["versions"]["description"]
+        assert properties["version"]["readOnly"] and properties["version_changed_at"]["readOnly"]
 
 
 def test_an_editor_publishes_a_change_with_its_note_through_the_api(

@@ -5,7 +5,13 @@ from django.db import models
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from resources.api.views import InterventionViewSet, RecommendationViewSet, StudyViewSet
+from resources import versions
+from resources.api.views import (
+    InterventionViewSet,
+    RecommendationViewSet,
+    StudyViewSet,
+    TopicViewSet,
+)
 from resources.rating import refresh_rating
 from tests.factories import (
     FindingFactory,
@@ -40,6 +46,10 @@ def library(db):
         evidence = RecommendationEvidenceFactory(study=study)
         evidence.recommendation.interventions.add(link.intervention)
         evidence.recommendation.topics.add(topic)
+        for record in (study, link.intervention, evidence.recommendation):
+            versions.record_version(record)
+            versions.record_version(record, note="Reworded.")  # two versions each
+    versions.record_version(topic)
 
 
 def queries_for(client, django_assert_num_queries, path, expected):
@@ -53,19 +63,27 @@ def queries_for(client, django_assert_num_queries, path, expected):
 def test_studies(api, library, django_assert_num_queries):
     # count, page, then one each: authors, learner levels, countries, topics, outcomes,
     # findings, intervention links, recommendation evidence (references and citations are
-    # on each study's own URL); then Last-Modified
-    queries_for(api, django_assert_num_queries, "/api/v1/studies/", 2 + 8 + LAST_MODIFIED)
+    # on each study's own URL), versions; then Last-Modified
+    queries_for(api, django_assert_num_queries, "/api/v1/studies/", 2 + 9 + LAST_MODIFIED)
 
 
 def test_interventions(api, library, django_assert_num_queries):
     # count, page (each row holds its studies counted by design; its studies are a list
-    # of their own), topics, recommendations
-    queries_for(api, django_assert_num_queries, "/api/v1/interventions/", 2 + 2 + LAST_MODIFIED)
+    # of their own), topics, recommendations, versions
+    queries_for(api, django_assert_num_queries, "/api/v1/interventions/", 2 + 3 + LAST_MODIFIED)
+
+
+def test_topics(api, library, django_assert_num_queries):
+    # count, page, versions; then Last-Modified
+    with django_assert_num_queries(2 + 1 + LAST_MODIFIED):
+        response = api.get("/api/v1/topics/")
+    [topic] = response.json()["results"]
+    assert [version["number"] for version in topic["versions"]] == [1]
 
 
 def test_recommendations(api, library, django_assert_num_queries):
-    # count, page (with its published evidence counted), interventions, topics
-    queries_for(api, django_assert_num_queries, "/api/v1/recommendations/", 2 + 2 + LAST_MODIFIED)
+    # count, page (with its published evidence counted), interventions, topics, versions
+    queries_for(api, django_assert_num_queries, "/api/v1/recommendations/", 2 + 3 + LAST_MODIFIED)
 
 
 def test_citation_formats(api, library, django_assert_num_queries):
@@ -85,8 +103,9 @@ def test_an_intervention_costs_the_same_however_many_studies_it_rests_on(
     InterventionStudyFactory.create_batch(studies, intervention=intervention)
     refresh_rating(intervention)
 
-    # the intervention (with its studies counted by design), topics, recommendations
-    with django_assert_num_queries(1 + 2 + LAST_MODIFIED):
+    # the intervention (with its studies counted by design), topics, recommendations,
+    # versions
+    with django_assert_num_queries(1 + 3 + LAST_MODIFIED):
         response = api.get("/api/v1/interventions/practice/")
     assert response.json()["evidence"]["studies"] == studies
 
@@ -114,21 +133,27 @@ def test_a_study_costs_the_same_however_many_studies_it_cites_or_are_citing_it(
         StudyAuthorFactory(study=StudyReferenceFactory(cited=study).citing)
 
     # the study (with its citers counted); its authors, learner levels, countries, topics,
-    # outcomes, findings, intervention links, recommendation evidence; its references with
-    # the studies cited; the newest citing it (named by title: no authors)
-    with django_assert_num_queries(1 + 8 + 2 + LAST_MODIFIED):
+    # outcomes, findings, intervention links, recommendation evidence, versions; its
+    # references with the studies cited; the newest citing it (named by title: no authors)
+    with django_assert_num_queries(1 + 9 + 2 + LAST_MODIFIED):
         response = api.get("/api/v1/studies/cited-and-citing/")
     assert len(response.json()["references"]) == len(response.json()["cited_by"]) == links
 
 
-@pytest.mark.parametrize("viewset", [StudyViewSet, InterventionViewSet, RecommendationViewSet])
+@pytest.mark.parametrize(
+    "viewset", [StudyViewSet, InterventionViewSet, RecommendationViewSet, TopicViewSet]
+)
 @pytest.mark.parametrize("shape", ["list_queryset", "queryset"])
 def test_a_page_reads_nothing_the_queryset_did_not_load(library, viewset, shape):
     """Under FETCH_RAISE a lazy fetch of a related record or a deferred field fails at once,
     rather than adding a query per record that only a count would notice."""
-    records = getattr(viewset, shape).published().fetch_mode(models.FETCH_RAISE)[:5]
+    queryset = getattr(viewset, shape) or viewset.queryset  # topics have one queryset
+    records = list(queryset.published().fetch_mode(models.FETCH_RAISE)[:5])
     serializer_class = viewset.serializer_class
     if shape == "list_queryset":
         serializer_class = viewset.list_serializer_class or serializer_class
     request = Request(APIRequestFactory().get("/"))
-    assert len(serializer_class(records, many=True, context={"request": request}).data) == 5
+    data = serializer_class(records, many=True, context={"request": request}).data
+    assert records and len(data) == len(records)
+    assert any(record["versions"] for record in data)
+    assert all(len(record["versions"]) == record["version"] for record in data)
