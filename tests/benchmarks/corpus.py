@@ -18,6 +18,7 @@ The same seed gives the same library.
 
 import math
 import random
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -658,13 +659,17 @@ class _Builder:
             topics += [(intervention.pk, topic) for topic in self.some_topics()]
             self.progress.advance(1)
         self.bulk("intervention links", links)
-        # each study's outcomes measured the first practice it evaluated: one statement
-        evaluated = InterventionStudy.objects.filter(
-            study_id=models.OuterRef("study_id"), link_type=LinkType.EVALUATED
-        )
-        Outcome.objects.filter(study__slug__startswith=SLUG_PREFIX).update(
-            intervention_id=models.Subquery(evaluated.order_by("pk").values("intervention_id")[:1])
-        )
+        # each study's outcomes measured the first practice it evaluated: a statement per
+        # practice (one correlated UPDATE read every link for each outcome on SQLite)
+        first_evaluated = {}
+        for link in links:
+            if link.link_type == LinkType.EVALUATED:
+                first_evaluated.setdefault(link.study_id, link.intervention_id)
+        studies_of = defaultdict(list)
+        for study, intervention in first_evaluated.items():
+            studies_of[intervention].append(study)
+        for intervention, studies in studies_of.items():
+            Outcome.objects.filter(study_id__in=studies).update(intervention_id=intervention)
         self.bulk("intervention topics", _through_rows(Intervention, "topics", topics))
         sources = ((i.pk, self.source.pk) for i in interventions)
         _bulk(_through_rows(Intervention, "sources", sources))
