@@ -47,7 +47,10 @@ class BoundedMultipleChoiceField(forms.MultipleChoiceField):
 class CountedChoices:
     """A choice widget that says how many results each choice gives (`counts`, set by a
     list page from `resources/facets.py`); a choice that gives none is disabled unless it
-    is already chosen, so that no choice leads to an empty page unannounced."""
+    is already chosen, so that no choice leads to an empty page unannounced.
+
+    The count follows a middle dot, not brackets: several labels end in a bracket of
+    their own ("Undergraduate (medical students)")."""
 
     counts: dict[str, int] | None = None
 
@@ -55,7 +58,7 @@ class CountedChoices:
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         if self.counts is not None and value not in (None, ""):
             count = self.counts.get(str(value), 0)
-            option["label"] = f"{label} ({count})"
+            option["label"] = f"{label} · {count}"
             if not count and not selected:
                 option["attrs"]["disabled"] = True
         return option

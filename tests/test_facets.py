@@ -85,7 +85,7 @@ def test_every_count_agrees_with_the_list_its_choice_leads_to(studies):
 
 def test_a_pick_list_counts_studies_per_record(studies, visitor):
     html = visitor.get("/studies/").content.decode()
-    assert '<option value="mentorship">Mentorship (1)</option>' in html
+    assert '<option value="mentorship">Mentorship · 1</option>' in html
 
 
 def test_a_choice_that_gives_nothing_is_disabled_unless_chosen(studies, visitor):
@@ -93,13 +93,19 @@ def test_a_choice_that_gives_nothing_is_disabled_unless_chosen(studies, visitor)
     assert re.search(r'value="undergraduate" id="id_learner_level_0" checked>\s*Undergr', html)
     html = visitor.get("/studies/").content.decode()
     assert re.search(r'value="undergraduate" id="id_learner_level_0" disabled>', html)
-    assert re.search(r'value="cohort" id="id_design_3" disabled>\s*Cohort study \(0\)', html)
-    assert re.search(r'value="qualitative" id="id_design_6">\s*Qualitative study \(3\)', html)
+    assert re.search(r'value="cohort" id="id_design_3" disabled>\s*Cohort study · 0', html)
+    assert re.search(r'value="qualitative" id="id_design_6">\s*Qualitative study · 3', html)
+
+
+def test_a_count_reads_well_after_a_label_that_ends_in_a_bracket(studies, visitor):
+    html = visitor.get("/studies/").content.decode()
+    assert re.search(r"Undergraduate \(medical students\) · 0\s*</label>", html)
+    assert not re.search(r"\)\s*\(\d+\)", html)  # never "(medical students) (0)"
 
 
 def test_learner_level_says_how_many_do_not_say_and_can_include_them(studies, visitor):
     html = visitor.get("/studies/").content.decode()
-    assert re.search(r"Studies that do not say \(2\)", html)
+    assert re.search(r"Studies that do not say · 2", html)
     assert "Not every study reports it: “Studies that do not say” includes those" in html
     both = visitor.get("/studies/", {"learner_level": ["postgraduate", UNREPORTED]})
     assert {study.title for study in both.context["page"]} == {
@@ -184,8 +190,8 @@ def test_a_clean_address_is_served_as_it_is(visitor):
 def test_the_recommendations_list_counts_its_choices(visitor):
     RecommendationFactory()  # conditional
     html = visitor.get("/recommendations/").content.decode()
-    assert re.search(r'value="strong" id="id_strength_0" disabled>\s*Strong \(0\)', html)
-    assert re.search(r'value="conditional" id="id_strength_1">\s*Conditional \(1\)', html)
+    assert re.search(r'value="strong" id="id_strength_0" disabled>\s*Strong · 0', html)
+    assert re.search(r'value="conditional" id="id_strength_1">\s*Conditional · 1', html)
 
 
 def test_the_api_accepts_the_same_filter_names(studies, client):

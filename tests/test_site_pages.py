@@ -341,7 +341,7 @@ def test_recommendation_list_offers_the_most_studied_interventions_to_filter_by(
     InterventionFactory(name="Peer collectives", published_studies=9)
     InterventionFactory(name="Book club", published_studies=0)
     html = visitor.get("/recommendations/").content.decode()
-    assert "Peer collectives (0)</option>" in html  # no recommendation concerns it yet
+    assert "Peer collectives · 0</option>" in html  # no recommendation concerns it yet
     assert "Book club" not in html
     assert "The 1 most studied interventions" in html
 

@@ -272,7 +272,7 @@ def test_links_show_only_published_interventions_recommendations_and_studies(vis
 def test_filter_form_offers_plain_words_for_country_appraisal_and_sort(visitor):
     content = visitor.get("/studies/").content.decode()
     assert re.search(r'<label for="id_country">Country:?</label>', content)
-    assert '<option value="false" disabled>Not yet appraised (0)</option>' in content
+    assert '<option value="false" disabled>Not yet appraised · 0</option>' in content
     assert '<option value="-citations">Most cited first</option>' in content
     assert "id_country_helptext" not in content
 
@@ -282,9 +282,9 @@ def test_the_intervention_pick_list_names_each_intervention_and_keeps_the_choice
     InterventionFactory(name="Reverse mentoring", slug="reverse-mentoring")
     content = visitor.get("/studies/", {"intervention": "reverse-mentoring"}).content.decode()
     assert (
-        '<option value="peer-collectives" disabled>Peer &lt;collectives&gt; (0)</option>' in content
+        '<option value="peer-collectives" disabled>Peer &lt;collectives&gt; · 0</option>' in content
     )
-    assert '<option value="reverse-mentoring" selected>Reverse mentoring (0)</option>' in content
+    assert '<option value="reverse-mentoring" selected>Reverse mentoring · 0</option>' in content
 
 
 def test_a_long_intervention_pick_list_offers_the_most_studied_and_the_chosen_one(
@@ -312,7 +312,7 @@ def test_a_long_intervention_pick_list_offers_the_most_studied_and_the_chosen_on
 def test_a_short_intervention_pick_list_offers_every_intervention_without_a_note(visitor):
     InterventionFactory(name="Book club", slug="book-club", published_studies=0)
     content = visitor.get("/studies/").content.decode()
-    assert '<option value="book-club" disabled>Book club (0)</option>' in content
+    assert '<option value="book-club" disabled>Book club · 0</option>' in content
     assert "most studied interventions" not in content
 
 

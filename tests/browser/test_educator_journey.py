@@ -46,7 +46,7 @@ def test_educator_filters_with_htmx_and_follows_the_evidence(site, library):
     page.wait_for_function("() => window.htmx !== undefined")
     page.evaluate("() => { window.stillTheSamePage = true; }")
     assert page.locator(".result-count").inner_text() == "2 interventions"
-    page.get_by_label(re.compile(r"^\s*High \(\d+\)\s*$")).check()
+    page.get_by_label(re.compile(r"^\s*High · \d+\s*$")).check()
     page.wait_for_url(re.compile(r"/interventions/\?.*rating=high"))
     page.locator(".result-count", has_text="1 intervention").wait_for()
     assert page.evaluate("() => window.stillTheSamePage") is True  # swapped, not reloaded
@@ -69,11 +69,11 @@ def test_educator_journey_works_without_javascript(page_without_javascript, live
 
     page.goto(live_server.url + "/interventions/")
     assert page.locator(".result-count").inner_text() == "2 interventions"
-    page.get_by_label(re.compile(r"^\s*High \(\d+\)\s*$")).check()
+    page.get_by_label(re.compile(r"^\s*High · \d+\s*$")).check()
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url(re.compile(r"/interventions/\?.*rating=high"))
     assert page.locator(".result-count").inner_text() == "1 intervention"
-    assert page.get_by_label(re.compile(r"^\s*High \(\d+\)\s*$")).is_checked()
+    assert page.get_by_label(re.compile(r"^\s*High · \d+\s*$")).is_checked()
 
     page.get_by_role("link", name="Reverse mentoring").click()
     page.wait_for_url(re.compile(r"/interventions/reverse-mentoring/$"))

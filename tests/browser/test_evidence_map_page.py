@@ -48,7 +48,7 @@ def test_educator_filters_and_pages_the_map_in_place(site, library):
     assert row_names(page) == ["Curriculum audit", "Mentoring circles"]
 
     page.get_by_text("Filter the map").click()
-    page.get_by_label(re.compile(r"^\s*Mentoring \(\d+\)\s*$")).check()
+    page.get_by_label(re.compile(r"^\s*Mentoring · \d+\s*$")).check()
     page.wait_for_url(re.compile(r"/evidence-map/\?.*type=mentoring"))
     page.locator(".result-count", has_text="3 interventions").wait_for()
     assert row_names(page) == ["Mentoring circles", "Peer mentoring"]
@@ -66,7 +66,7 @@ def test_educator_filters_and_pages_the_map_without_javascript(
     page = page_without_javascript
     page.goto(live_server.url + "/evidence-map/")
     page.get_by_text("Filter the map").click()
-    page.get_by_label(re.compile(r"^\s*Mentoring \(\d+\)\s*$")).check()
+    page.get_by_label(re.compile(r"^\s*Mentoring · \d+\s*$")).check()
     page.get_by_role("button", name="Show on the map").click()
     page.wait_for_url(re.compile(r"/evidence-map/\?.*type=mentoring"))
     assert row_names(page) == ["Mentoring circles", "Peer mentoring"]
@@ -74,7 +74,7 @@ def test_educator_filters_and_pages_the_map_without_javascript(
     page.get_by_role("link", name="Next page").click()
     page.wait_for_url(re.compile(r"/evidence-map/\?.*page=2"))
     assert row_names(page) == ["Reverse mentoring"]
-    assert page.get_by_label(re.compile(r"^\s*Mentoring \(\d+\)\s*$")).is_checked()
+    assert page.get_by_label(re.compile(r"^\s*Mentoring · \d+\s*$")).is_checked()
 
 
 def test_on_a_phone_each_practice_lists_its_levels_with_evidence_then_its_gaps(site, library):

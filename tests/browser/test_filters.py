@@ -57,7 +57,7 @@ def test_on_a_phone_the_filters_open_from_their_button_and_say_how_many_are_set(
     assert " ".join(toggle.text_content().split()) == "Filters (1 set)"
     toggle.click()
     assert page.locator("form.filters").is_visible()
-    assert page.get_by_label(re.compile(r"^\s*Qualitative study \(\d+\)\s*$")).is_checked()
+    assert page.get_by_label(re.compile(r"^\s*Qualitative study · \d+\s*$")).is_checked()
     assert axe_violations(page) == []
 
 
@@ -69,8 +69,8 @@ def test_the_residency_leads_path_does_not_dead_end(seed_site):
     seed_site.goto("/")
     page.get_by_role("link", name=re.compile("^Interventions$")).first.click()
     page.wait_for_url(re.compile(r"/interventions/$"))
-    trainees = page.get_by_label(re.compile(r"^\s*Postgraduate trainees \(\d+\)\s*$"))
-    count = int(re.search(r"\((\d+)\)", trainees.evaluate("e => e.labels[0].innerText")).group(1))
+    trainees = page.get_by_label(re.compile(r"^\s*Postgraduate trainees · \d+\s*$"))
+    count = int(re.search(r"· (\d+)", trainees.evaluate("e => e.labels[0].innerText")).group(1))
     if count == 0:  # the seed studies do not say so; the choice cannot be picked
         assert trainees.is_disabled()
         seed_site.goto("/interventions/?learner_level=postgraduate")  # a shared link
@@ -91,13 +91,13 @@ def test_with_htmx_the_counts_and_the_summary_follow_each_choice(seed_site):
     page.evaluate("() => { window.stillTheSamePage = true; }")
     topic = page.locator('#id_topic option[value="anti-racism"]')
     before = topic.inner_text()
-    page.get_by_label(re.compile(r"^\s*Qualitative study \(\d+\)\s*$")).check()
+    page.get_by_label(re.compile(r"^\s*Qualitative study · \d+\s*$")).check()
     page.wait_for_url(re.compile(r"/studies/\?design=qualitative$"))  # only what is set
     page.locator(".active-filters", has_text="Design: Qualitative study").wait_for()
     assert page.evaluate("() => window.stillTheSamePage") is True
     # the topics are now counted among qualitative studies only
     assert topic.inner_text() != before
-    assert page.get_by_label(re.compile(r"^\s*Qualitative study \(\d+\)\s*$")).is_checked()
+    assert page.get_by_label(re.compile(r"^\s*Qualitative study · \d+\s*$")).is_checked()
     assert page.locator("#filter-count").inner_text().startswith("(1")
 
     page.get_by_role("link", name=re.compile("Remove filter Design")).click()
@@ -114,7 +114,7 @@ def test_without_javascript_a_submitted_form_lands_on_a_clean_address(
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live_server.url + "/studies/")
     assert page.locator("form.filters").is_visible()  # shown on a wide screen without JS
-    page.get_by_label(re.compile(r"^\s*Qualitative study \(\d+\)\s*$")).check()
+    page.get_by_label(re.compile(r"^\s*Qualitative study · \d+\s*$")).check()
     page.get_by_role("button", name="Show studies").click()
     page.wait_for_url(re.compile(r"/studies/\?design=qualitative$"))
     assert "Design: Qualitative study" in page.locator(".active-filters").inner_text()
