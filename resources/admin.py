@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -54,13 +55,18 @@ admin.site.index_title = "Curate the evidence"
 # Editorial workflow ------------------------------------------------------------------
 
 
-def move_to_status(modeladmin, request, queryset, status: EditorialStatus) -> None:
-    """Move each selected record to `status` through the workflow, saying what was refused."""
+def move_to_status(
+    modeladmin, request, queryset, status: EditorialStatus, notes: dict | None = None
+) -> None:
+    """Move each selected record to `status` through the workflow, saying what was refused.
+
+    `notes` maps a record's pk to the change note (and major or minor) its new version
+    carries when it is published."""
     selected = list(queryset)
     moved, refused = [], []
     for obj in selected:
         try:
-            if workflow.transition(obj, status, request.user):
+            if workflow.transition(obj, status, request.user, **(notes or {}).get(obj.pk, {})):
                 moved.append(obj)
                 modeladmin.log_change(request, obj, f"Moved to “{status.label}”.")
         except workflow.TransitionError as error:
@@ -81,9 +87,56 @@ def send_to_review(modeladmin, request, queryset):
     move_to_status(modeladmin, request, queryset, EditorialStatus.IN_REVIEW)
 
 
+class BulkPublishForm(forms.Form):
+    change_note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text="For readers: what changed and why. Each record listed above gets a new "
+        "version with this note.",
+    )
+    major_change = forms.BooleanField(
+        required=False,
+        label="Major change",
+        help_text="It changes a rating, a certainty, a strength or a recommendation's "
+        "statement (marked major anyway when one of those moved). Leave it off for "
+        "wording, typos and metadata.",
+    )
+
+
 @admin.action(description="Publish (editors)", permissions=["publish"])
 def publish(modeladmin, request, queryset):
-    move_to_status(modeladmin, request, queryset, EditorialStatus.PUBLISHED)
+    """Publish the selection. Records published before that have changed since get a new
+    version, which needs a note: as Django's delete confirmation does, a page first lists
+    them and asks for it (and whether the change is major). First publications and
+    unchanged records need none, so a selection of only those is published at once."""
+    selected = list(queryset)
+    changed = [obj for obj in selected if versions.publishing_changes(obj)]
+    if not changed:
+        move_to_status(modeladmin, request, selected, EditorialStatus.PUBLISHED)
+        return None
+    form = BulkPublishForm(request.POST if "confirm_publish" in request.POST else None)
+    if form.is_valid():
+        note = {
+            "change_note": form.cleaned_data["change_note"],
+            "major": form.cleaned_data["major_change"],
+        }
+        notes = {obj.pk: note for obj in changed}
+        move_to_status(modeladmin, request, selected, EditorialStatus.PUBLISHED, notes)
+        return None
+    opts = modeladmin.opts
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": f"Publish {len(selected)} {model_ngettext(opts, len(selected))}",
+        "opts": opts,
+        "selected": selected,
+        "changed": [
+            (obj, reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+            for obj in changed
+        ],
+        "others": [obj for obj in selected if obj not in changed],
+        "form": form,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/resources/publish_confirmation.html", context)
 
 
 @admin.action(description="Move back to draft (editors also unpublish)", permissions=["change"])

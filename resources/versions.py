@@ -22,6 +22,7 @@ from django.utils.text import capfirst
 
 from resources import datapackage
 from resources.models import (
+    EditorialStatus,
     Finding,
     Intervention,
     InterventionStudy,
@@ -197,6 +198,30 @@ def record_version(obj, *, note: str = "", major: bool = False, user=None) -> Ve
     obj.version, obj.version_changed_at = version.number, now
     transaction.on_commit(datapackage.rebuild_data_package.enqueue)
     return version
+
+
+class _Undo(Exception):
+    pass
+
+
+def publishing_changes(obj) -> bool:
+    """Whether publishing `obj` (not published now) would make a new version that needs
+    a note: it was published before and its public record differs from that version.
+
+    The snapshot is of the published record, so it is taken as publishing would take it,
+    inside a transaction that is then rolled back."""
+    previous = Version.objects.of(obj).order_by("-number").only("snapshot").first()
+    if previous is None or obj.is_published:
+        return False
+    changed = False
+    try:
+        with transaction.atomic():
+            type(obj).objects.filter(pk=obj.pk).update(status=EditorialStatus.PUBLISHED)
+            changed = snapshot(obj) != previous.snapshot
+            raise _Undo
+    except _Undo:
+        pass
+    return changed
 
 
 def ensure_first_versions() -> int:

@@ -1,6 +1,7 @@
 """Published versions: numbered on each publication, with notes and what moved."""
 
 import pytest
+from django.urls import reverse
 
 from resources import versions, workflow
 from resources.models import Certainty, EditorialStatus, Recommendation, Version
@@ -203,3 +204,65 @@ def test_the_citation_box_and_the_exports_name_the_version_and_the_date_accessed
     exported = visitor.get("/studies/export/?format=csv").content.decode()
     [row] = csv.DictReader(io.StringIO(exported))
     assert (row["library_version"], row["accessed"]) == ("1", today.isoformat())
+
+
+def test_bulk_publishing_changed_records_asks_once_for_their_note(editor, editor_client):
+    def recommendation(slug):
+        record = RecommendationFactory(slug=slug, status=EditorialStatus.IN_REVIEW, title=slug)
+        RecommendationEvidenceFactory(recommendation=record)
+        workflow.transition(record, EditorialStatus.PUBLISHED, editor)
+        workflow.transition(record, EditorialStatus.DRAFT, editor)
+        return record
+
+    changed = recommendation("changed")
+    Recommendation.objects.filter(pk=changed.pk).update(rationale="Reworded.")
+    unchanged = recommendation("unchanged")
+    new = RecommendationFactory(
+        slug="new", title="new", status=EditorialStatus.IN_REVIEW, published_at=None
+    )
+    RecommendationEvidenceFactory(recommendation=new)
+    selected = [changed.pk, unchanged.pk, new.pk]
+    changelist = reverse("admin:resources_recommendation_changelist")
+
+    asked = editor_client.post(changelist, {"action": "publish", "_selected_action": selected})
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "1 of the selected recommendations was published before and has changed" in page
+    assert f'href="{reverse("admin:resources_recommendation_change", args=[changed.pk])}"' in page
+    assert "<li>unchanged</li>" in page and "<li>new</li>" in page  # published, with no note
+    assert not Recommendation.objects.published().exists(), "nothing is published yet"
+
+    without_note = {
+        "action": "publish",
+        "_selected_action": selected,
+        "confirm_publish": "yes",
+        "change_note": " ",
+    }
+    refused = editor_client.post(changelist, without_note)
+    assert "This field is required." in refused.content.decode()
+    assert not Recommendation.objects.published().exists()
+
+    editor_client.post(changelist, {**without_note, "change_note": "Rationale reworded."})
+    assert Recommendation.objects.published().count() == 3
+    newest, _ = versions.history(changed)
+    assert (newest.number, newest.note, newest.major) == (2, "Rationale reworded.", False)
+    assert newest.published_by == editor
+    assert [v.number for v in versions.history(unchanged)] == [1]
+    [first] = versions.history(new)
+    assert first.note == versions.FIRST_NOTE
+
+
+def test_bulk_publishing_only_new_or_unchanged_records_asks_nothing(editor, editor_client):
+    record = RecommendationFactory(slug="r", status=EditorialStatus.IN_REVIEW, published_at=None)
+    RecommendationEvidenceFactory(recommendation=record)
+    workflow.transition(record, EditorialStatus.PUBLISHED, editor)
+    workflow.transition(record, EditorialStatus.DRAFT, editor)  # withdrawn, not changed
+    assert not versions.publishing_changes(record)
+
+    response = editor_client.post(
+        reverse("admin:resources_recommendation_changelist"),
+        {"action": "publish", "_selected_action": [record.pk]},
+    )
+    assert response.status_code == 302
+    assert Recommendation.objects.get(pk=record.pk).is_published
+    assert [v.number for v in versions.history(record)] == [1]
