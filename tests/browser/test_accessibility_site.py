@@ -87,12 +87,15 @@ def test_filtered_list_with_errors_passes_axe(site, library):
     assert axe_violations(site.page) == []
 
 
+@pytest.mark.parametrize("width", [320, 390])
 @pytest.mark.parametrize(
     "path", ["/interventions/reverse-mentoring/", "/recommendations/offer-reverse/"]
 )
-def test_on_a_phone_summary_of_findings_tables_stack_into_labelled_cards(site, library, path):
+def test_on_a_phone_summary_of_findings_tables_stack_into_labelled_cards(
+    site, library, path, width
+):
     page = site.page
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size({"width": width, "height": 844})
     site.goto(path)
     assert page.locator("main table.sof").is_visible()
     assert unstacked_cells(page) == []

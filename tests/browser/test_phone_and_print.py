@@ -157,9 +157,10 @@ def test_on_a_phone_the_evidence_map_is_a_list_per_practice(seed_site, width):
     assert axe_violations(page) == []
 
 
-def test_on_a_phone_the_tables_of_studies_stack_into_labelled_cards(seed_site):
+@pytest.mark.parametrize("width", [320, 390])
+def test_on_a_phone_the_tables_of_studies_stack_into_labelled_cards(seed_site, width):
     page = seed_site.page
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size({"width": width, "height": 844})
     squeezed = {}
     for slug in PRACTICES:
         seed_site.goto(f"/interventions/{slug}/")
@@ -176,7 +177,7 @@ def test_on_a_phone_the_tables_of_studies_stack_into_labelled_cards(seed_site):
 
     page.set_viewport_size({"width": 1280, "height": 800})
     assert _display(studies.locator("tbody td").first) == "table-cell"  # on a wide screen
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size({"width": width, "height": 844})
     page.emulate_media(media="print")
     assert _display(studies.locator("tbody td").first) == "table-cell"  # and on paper
 
