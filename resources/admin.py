@@ -41,6 +41,7 @@ from resources.models import (
     SourceDocument,
     Study,
     StudyAuthor,
+    StudyBiasDomain,
     StudyLearnerLevel,
     StudyReference,
     SynonymGroup,
@@ -483,6 +484,17 @@ class StudyLearnerLevelInline(admin.TabularInline):
     verbose_name_plural = "learner levels of the participants"
 
 
+class StudyBiasDomainInline(admin.TabularInline):
+    model = StudyBiasDomain
+    formset = LabelledFormSet
+    after_fieldset = "Appraisal"
+    fields = ["domain", "judgement", "support"]
+    extra = 0
+    verbose_name_plural = (
+        "risk of bias by domain (RoB 2 or ROBINS-I; only the domains the report lets you judge)"
+    )
+
+
 class OutcomeInline(admin.StackedInline):
     model = Outcome
     formset = PositionedFormSet
@@ -545,6 +557,7 @@ class StudyAdmin(CurationToolsMixin, EditorialMixin, SimpleHistoryAdmin):
     inlines = [
         StudyAuthorInline,
         StudyLearnerLevelInline,
+        StudyBiasDomainInline,
         OutcomeInline,
         FindingInline,
         StudyReferenceInline,

@@ -42,6 +42,7 @@ from resources.models import (
     RecommendationEvidence,
     Study,
     StudyAuthor,
+    StudyBiasDomain,
     StudyLearnerLevel,
     StudyReference,
     Topic,
@@ -169,6 +170,12 @@ TABLES = [
         "study_learner_levels",
         StudyLearnerLevel,
         "The learner levels each study's participants were at.",
+    ),
+    Table(
+        "study_bias_domains",
+        StudyBiasDomain,
+        "Each study's risk of bias judged domain by domain (RoB 2 or ROBINS-I), where a "
+        "curator judged the domains one by one.",
     ),
     Table("countries", Country, "Countries studies were done in, by ISO code.", key=("code",)),
     Table(

@@ -46,7 +46,14 @@ EDITOR_ONLY = {
 # A record's inline rows, by the name of their reverse relation: what the admin edits as
 # inlines of the record, and what a revision carries with it.
 ROWS = {
-    Study: ("authors", "learner_levels", "outcomes", "findings", "reference_links"),
+    Study: (
+        "authors",
+        "learner_levels",
+        "risk_of_bias_domains",
+        "outcomes",
+        "findings",
+        "reference_links",
+    ),
     Intervention: ("study_links",),
     Recommendation: ("evidence",),
     Topic: (),

@@ -37,6 +37,7 @@ def test_the_study_form_runs_bibliography_authors_design_appraisal_results(curat
         "Design and participants",
         'id="learner_levels-group"',
         "Appraisal",
+        'id="risk_of_bias_domains-group"',
         "Results",
         'id="outcomes-group"',
         'id="findings-group"',

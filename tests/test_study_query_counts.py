@@ -30,6 +30,8 @@ def make_studies(count: int) -> list:
         study.topics.add(topic)
         study.countries.add(country)
         study.learner_levels.create(level="undergraduate")
+        study.risk_of_bias_domains.create(domain="selection", judgement="high")
+        study.risk_of_bias_domains.create(domain="measurement", judgement="some_concerns")
     return studies
 
 
@@ -69,9 +71,10 @@ def test_export_queries_do_not_grow_with_studies(visitor, django_assert_num_quer
 
 
 # The study page: the study; authors; learner levels; countries; topics; outcomes; findings;
-# intervention links with interventions; recommendation evidence with recommendations;
-# references with cited studies; their authors; citations with citing studies; their authors.
-DETAIL_QUERIES = 13
+# risk of bias domains; intervention links with interventions; recommendation evidence with
+# recommendations; references with cited studies; their authors; citations with citing
+# studies; their authors.
+DETAIL_QUERIES = 14
 
 
 @pytest.mark.parametrize("links", [1, 6])

@@ -32,6 +32,7 @@ from resources.models import (
     RecommendationEvidence,
     Study,
     StudyAuthor,
+    StudyBiasDomain,
     StudyDesign,
     StudyLearnerLevel,
     StudyReference,
@@ -130,7 +131,8 @@ class ModelRulesSerializer(HtmlUrlMixin, serializers.ModelSerializer):
             errors.update(as_drf_errors(error, self._model_field_names()))
         for name, child in self.child_serializers.items():
             rows = attrs.get(self.fields[name].source)
-            if rows is not None and (child_errors := validate_rows(child.Meta.model, rows)):
+            key = getattr(child, "row_key", "position")
+            if rows is not None and (child_errors := validate_rows(child.Meta.model, rows, key)):
                 errors[name] = child_errors
         if errors:
             raise serializers.ValidationError(errors)
@@ -215,19 +217,20 @@ class ModelRulesSerializer(HtmlUrlMixin, serializers.ModelSerializer):
             getattr(instance, name).set(values)
 
 
-def validate_rows(model, rows: list[dict]) -> list[dict] | None:
-    """Each nested row checked by its model's full_clean(); None when all are valid."""
-    errors, positions = [], set()
+def validate_rows(model, rows: list[dict], key: str = "position") -> list[dict] | None:
+    """Each nested row checked by its model's full_clean(), and no two sharing their `key`
+    (a position, a domain); None when all are valid."""
+    errors, seen = [], set()
     for row in rows:
         row_errors = {}
         try:
             model(**row).full_clean(exclude=["study"])
         except DjangoValidationError as error:
             row_errors = as_drf_errors(error)
-        position = row.get("position")
-        if position in positions:
-            row_errors.setdefault("position", []).append("Another row already has this position.")
-        positions.add(position)
+        value = row.get(key)
+        if value in seen:
+            row_errors.setdefault(key, []).append(f"Another row already has this {key}.")
+        seen.add(value)
         errors.append(row_errors)
     return errors if any(errors) else None
 
@@ -239,6 +242,14 @@ class AuthorSerializer(serializers.ModelSerializer):
     class Meta:
         model = StudyAuthor
         fields = ["position", "family_name", "given_names", "literal_name"]
+
+
+class BiasDomainSerializer(serializers.ModelSerializer):
+    row_key = "domain"  # what two rows of a study may not share
+
+    class Meta:
+        model = StudyBiasDomain
+        fields = ["domain", "judgement", "support"]
 
 
 class OutcomeSerializer(serializers.ModelSerializer):
@@ -399,6 +410,13 @@ class StudySerializer(ModelRulesSerializer):
         help_text="ISO 3166-1 alpha-2 codes.",
     )
     topics = slugs(Topic, "published_topics", help_text="Slugs of the study's topics.")
+    risk_of_bias_domains = BiasDomainSerializer(
+        source="bias_domain_list",
+        many=True,
+        required=False,
+        help_text="Risk of bias judged domain by domain (RoB 2 or ROBINS-I); empty where "
+        "the domains were not judged one by one, and the overall level and notes stand alone.",
+    )
     outcomes = OutcomeSerializer(source="outcome_list", many=True, required=False)
     findings = FindingSerializer(source="finding_list", many=True, required=False)
     interventions = StudyInterventionLinkSerializer(
@@ -424,6 +442,7 @@ class StudySerializer(ModelRulesSerializer):
 
     child_serializers = {
         "authors": AuthorSerializer,
+        "risk_of_bias_domains": BiasDomainSerializer,
         "outcomes": OutcomeSerializer,
         "findings": FindingSerializer,
     }
@@ -463,6 +482,7 @@ class StudySerializer(ModelRulesSerializer):
             "appraisal_score_max",
             "appraisal_summary",
             "risk_of_bias",
+            "risk_of_bias_domains",
             "risk_of_bias_notes",
             "is_open_access",
             "citation_count",

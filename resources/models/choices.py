@@ -101,6 +101,30 @@ class RiskOfBias(models.TextChoices):
     HIGH = "high", "High"
 
 
+class BiasDomain(models.TextChoices):
+    """Domains of risk of bias, in the order and words of Cochrane's tools: RoB 2 for
+    randomised trials, ROBINS-I for non-randomised studies (a study is judged on the
+    domains its tool has)."""
+
+    CONFOUNDING = "confounding", "Confounding"
+    RANDOMISATION = "randomisation", "Randomisation process"
+    SELECTION = "selection", "Selection of participants"
+    CLASSIFICATION = "classification", "Classification of interventions"
+    DEVIATIONS = "deviations", "Deviations from intended interventions"
+    MISSING_DATA = "missing_data", "Missing outcome data"
+    MEASUREMENT = "measurement", "Measurement of outcomes"
+    REPORTING = "reporting", "Selection of the reported result"
+
+
+class BiasJudgement(models.TextChoices):
+    """A judgement of one risk-of-bias domain; "unclear" where the report does not say."""
+
+    LOW = "low", "Low"
+    SOME_CONCERNS = "some_concerns", "Some concerns"
+    HIGH = "high", "High"
+    UNCLEAR = "unclear", "Unclear: not enough information"
+
+
 class EffectCertainty(models.TextChoices):
     """The answer to "does it work?": GRADE's certainty of an effect, best first, or no
     evaluation at all. Never a blend with qualitative confidence, which is answered apart."""

@@ -15,6 +15,8 @@ from .base import Publishable, PublishableQuerySet, SlugManager, published_throu
 from .choices import (
     AppraisalStatus,
     AppraisalTool,
+    BiasDomain,
+    BiasJudgement,
     Certainty,
     Concern,
     Direction,
@@ -194,6 +196,11 @@ class StudyQuerySet(PublishableQuerySet):
                 to_attr="outcome_list",
             ),
             models.Prefetch("findings", to_attr="finding_list"),
+            models.Prefetch(
+                "risk_of_bias_domains",
+                queryset=StudyBiasDomain.objects.in_tool_order(),
+                to_attr="bias_domain_list",
+            ),
             models.Prefetch(
                 "intervention_links",
                 queryset=links_to_published_interventions(),
@@ -427,6 +434,10 @@ class Study(Publishable):
         return list(self.findings.all())
 
     @cached_property
+    def bias_domain_list(self) -> list["StudyBiasDomain"]:
+        return list(self.risk_of_bias_domains.in_tool_order())
+
+    @cached_property
     def published_intervention_links(self) -> list[InterventionStudy]:
         return list(links_to_published_interventions().filter(study=self))
 
@@ -555,6 +566,58 @@ class StudyLearnerLevel(models.Model):
 
     def natural_key(self):
         return (*self.study.natural_key(), self.level)
+
+    natural_key.dependencies = ["resources.study"]
+
+
+class StudyBiasDomainQuerySet(models.QuerySet):
+    def in_tool_order(self):
+        """In the order the tools list their domains (`BiasDomain`), not alphabetical."""
+        order = models.Case(
+            *[models.When(domain=domain, then=index) for index, domain in enumerate(BiasDomain)],
+            output_field=models.IntegerField(),
+        )
+        return self.order_by("study_id", order)
+
+
+class StudyBiasDomainManager(models.Manager.from_queryset(StudyBiasDomainQuerySet)):
+    def get_by_natural_key(self, study_slug, domain):
+        return self.get(study__slug=study_slug, domain=domain)
+
+
+class StudyBiasDomain(models.Model):
+    """A study's risk of bias in one domain, judged from what the library holds of it.
+
+    A study appraised without domain judgements keeps only its overall level and notes;
+    its page says the domains were not judged one by one rather than implying they were.
+    """
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="risk_of_bias_domains")
+    domain = models.CharField(max_length=20, choices=BiasDomain.choices)
+    judgement = models.CharField(max_length=15, choices=BiasJudgement.choices)
+    support = models.TextField(
+        blank=True, help_text="What in the report the judgement rests on, in your own words."
+    )
+
+    objects = StudyBiasDomainManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["study_id", "domain"]
+        verbose_name = "risk of bias domain"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["study", "domain"],
+                name="study_bias_domain_unique",
+                violation_error_message="This domain is already judged for the study.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_domain_display()}: {self.get_judgement_display()}"
+
+    def natural_key(self):
+        return (*self.study.natural_key(), self.domain)
 
     natural_key.dependencies = ["resources.study"]
 

@@ -49,7 +49,8 @@ WRITABLE = {
         "countries",
         "participants", "learner_levels", "sample_size", "key_findings", "limitations",
         "appraisal_status", "appraisal_tool", "appraisal_score", "appraisal_score_max",
-        "appraisal_summary", "risk_of_bias", "risk_of_bias_notes", "is_open_access",
+        "appraisal_summary", "risk_of_bias", "risk_of_bias_domains", "risk_of_bias_notes",
+        "is_open_access",
         "citation_count", "citation_count_date", "topics", "outcomes", "findings", "status",
     },
     Intervention: {

@@ -40,6 +40,7 @@ def library(db):
         StudyAuthorFactory(study=study)
         OutcomeFactory(study=study)
         FindingFactory(study=study)
+        study.risk_of_bias_domains.create(domain="selection", judgement="high")
         StudyReferenceFactory(citing=study)
         link = InterventionStudyFactory(study=study)
         link.intervention.topics.add(topic)
@@ -62,9 +63,9 @@ def queries_for(client, django_assert_num_queries, path, expected):
 
 def test_studies(api, library, django_assert_num_queries):
     # count, page, then one each: authors, learner levels, countries, topics, outcomes,
-    # findings, intervention links, recommendation evidence (references and citations are
-    # on each study's own URL), versions; then Last-Modified
-    queries_for(api, django_assert_num_queries, "/api/v1/studies/", 2 + 9 + LAST_MODIFIED)
+    # findings, risk of bias domains, intervention links, recommendation evidence
+    # (references and citations are on each study's own URL), versions; then Last-Modified
+    queries_for(api, django_assert_num_queries, "/api/v1/studies/", 2 + 10 + LAST_MODIFIED)
 
 
 def test_interventions(api, library, django_assert_num_queries):
@@ -133,9 +134,10 @@ def test_a_study_costs_the_same_however_many_studies_it_cites_or_are_citing_it(
         StudyAuthorFactory(study=StudyReferenceFactory(cited=study).citing)
 
     # the study (with its citers counted); its authors, learner levels, countries, topics,
-    # outcomes, findings, intervention links, recommendation evidence, versions; its
-    # references with the studies cited; the newest citing it (named by title: no authors)
-    with django_assert_num_queries(1 + 9 + 2 + LAST_MODIFIED):
+    # outcomes, findings, risk of bias domains, intervention links, recommendation
+    # evidence, versions; its references with the studies cited; the newest citing it
+    # (named by title: no authors)
+    with django_assert_num_queries(1 + 10 + 2 + LAST_MODIFIED):
         response = api.get("/api/v1/studies/cited-and-citing/")
     assert len(response.json()["references"]) == len(response.json()["cited_by"]) == links
 

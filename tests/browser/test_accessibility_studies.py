@@ -52,6 +52,10 @@ def full_study():
     RecommendationEvidenceFactory(study=study)
     StudyReferenceFactory(citing=study, numbers="5")
     StudyReferenceFactory(cited=study)
+    study.risk_of_bias_domains.create(
+        domain="selection", judgement="high", support="Groups were formed without a stated method."
+    )
+    study.risk_of_bias_domains.create(domain="missing_data", judgement="unclear")
     return study
 
 
@@ -65,5 +69,7 @@ def test_studies_list_passes_axe(site, full_study):
 def test_study_page_passes_axe(site, full_study):
     site.goto(full_study.get_absolute_url())
     site.page.locator("figure.outcome-chart").wait_for()
+    domains = site.page.locator("section.trust table.bias-domains")
+    assert domains.locator("tbody tr").count() == 2
     assert axe_violations(site.page) == []
     save_screenshots(site.page, "study-detail")

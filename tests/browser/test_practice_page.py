@@ -60,6 +60,8 @@ def test_study_page_leads_with_how_far_to_trust_it(site, seeded):
     trust = page.locator("section.trust")
     assert "Non-randomised controlled comparison" in trust.inner_text()
     assert "Full text" in trust.inner_text()
+    # the seed gives no domain-by-domain judgement to record, and the page says so
+    assert "Domains not assessed one by one" in trust.inner_text()
     assert axe_violations(page) == []
 
 
