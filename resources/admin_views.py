@@ -154,13 +154,16 @@ class CurationToolsMixin:
         plan = result.plan
         for study in result.created:
             self.log_addition(request, study, f"Imported from {data['name']}.")
-        self.message_user(
-            request,
+        message = (
             f"Imported {len(result.created)} new draft "
             f"{model_ngettext(self.opts, len(result.created))} from {data['name']}; "
             f"{len(plan.existing)} matched existing studies and "
-            f"{len(plan.duplicates)} repeated an earlier record, so were not created again.",
-            messages.SUCCESS if result.created else messages.WARNING,
+            f"{len(plan.duplicates)} repeated an earlier record, so were not created again."
+        )
+        if result.created:  # a reference file carries no links or appraisal
+            message += " Link each new study to its practices and appraise it in its form."
+        self.message_user(
+            request, message, messages.SUCCESS if result.created else messages.WARNING
         )
         url = reverse("admin:resources_study_changelist")
         return redirect(f"{url}?sources__id__exact={result.source.pk}" if result.source else url)
@@ -169,7 +172,10 @@ class CurationToolsMixin:
         return TemplateResponse(
             request,
             "admin/resources/study/import.html",
-            self._tool_context(request, "Import references", actions=Action, **context),
+            # by name: the template would call the Enum class itself, and compare to nothing
+            self._tool_context(
+                request, "Import references", actions=dict(Action.__members__), **context
+            ),
         )
 
     def check_evidence_view(self, request):

@@ -45,11 +45,19 @@ def test_curator_imports_sends_to_review_and_an_editor_publishes(client, curator
     assert_contains(preview, "1 (line 1)")
     assert_contains(preview, "Confirm: import 4 new draft studies")
     assert Study.objects.count() == 0
+    # what each record becomes, and what a reference file cannot carry
+    assert_contains(
+        preview, "Create</strong> as a draft, not yet appraised, with no practice links"
+    )
+    assert_contains(preview, "no abstract in the file", count=4)
+    assert_not_contains(preview, "Problem:")  # each row's action, not a blank problem
+    assert_contains(preview, "no links to practices (evaluated, explored or described)")
 
     # confirm: the same file, carried back signed, is imported as drafts
     payload = preview.context["confirm_form"]["payload"].value()
     done = client.post(reverse("admin:resources_study_import"), {"payload": payload}, follow=True)
     assert_contains(done, "Imported 4 new draft studies from zotero_export.ris")
+    assert_contains(done, "Link each new study to its practices and appraise it in its form.")
     source = SourceDocument.objects.get(file_name="zotero_export.ris")
     study = Study.objects.get(slug=SLUG)
     assert study.status == EditorialStatus.DRAFT
@@ -99,6 +107,21 @@ def test_curator_imports_sends_to_review_and_an_editor_publishes(client, curator
     assert study.status == EditorialStatus.DRAFT
     client.logout()
     assert client.get(f"/studies/{SLUG}/").status_code == 404
+
+
+def test_the_preview_says_when_a_record_brings_its_abstract(curator_client):
+    content = (DATA / "crossref_medu.70055.json").read_bytes()
+    assert_contains(upload(curator_client, "medu.70055.json", content), "abstract included")
+
+
+def test_a_second_confirmation_creates_nothing_and_asks_for_no_appraisal(curator_client):
+    preview = upload(curator_client, "refs.ris", (DATA / "zotero_export.ris").read_bytes())
+    payload = preview.context["confirm_form"]["payload"].value()
+    url = reverse("admin:resources_study_import")
+    curator_client.post(url, {"payload": payload}, follow=True)  # its message read
+    again = curator_client.post(url, {"payload": payload}, follow=True)
+    assert_contains(again, "Imported 0 new draft studies")
+    assert_not_contains(again, "appraise it in its form")
 
 
 def test_a_broken_file_shows_its_problems_and_offers_no_confirm(curator_client):
