@@ -124,6 +124,7 @@ class ModelRulesSerializer(HtmlUrlMixin, serializers.ModelSerializer):
         scalars = [name for name in attrs if name not in related]
         for name in scalars:
             setattr(candidate, name, attrs[name])
+        self.prepare_candidate(candidate, attrs)
         errors = {}
         try:
             candidate.full_clean(exclude=many_to_many)
@@ -139,6 +140,9 @@ class ModelRulesSerializer(HtmlUrlMixin, serializers.ModelSerializer):
         for name in scalars:
             attrs[name] = getattr(candidate, name)  # as clean() left it, e.g. the normalised DOI
         return attrs
+
+    def prepare_candidate(self, candidate, attrs) -> None:
+        """Give the record to be checked what its rules need of the relations sent."""
 
     def related_names(self) -> list[str]:
         """The fields written after the record itself: nested rows and relations."""
@@ -847,6 +851,17 @@ class RecommendationSerializer(ModelRulesSerializer):
     @extend_schema_field(RecommendationProfileSerializer)
     def get_evidence_profile(self, recommendation) -> dict:
         return recommendation_profile(recommendation)
+
+    def prepare_candidate(self, candidate, attrs) -> None:
+        """Its certainty is checked against the interventions sent with it. Its evidence
+        rows are written in the admin, so a new recommendation has none yet: Very low at
+        most until they are added."""
+        submitted = {}
+        if "published_interventions" in attrs:
+            submitted["interventions"] = [i.pk for i in attrs["published_interventions"]]
+        if candidate.pk is None:
+            submitted = {"studies": [], "interventions": []} | submitted
+        candidate.submitted_evidence = submitted
 
 
 class RecommendationListSerializer(RecommendationSerializer):

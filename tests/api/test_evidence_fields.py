@@ -4,7 +4,8 @@ each finding's GRADE-CERQual components and reasons, and a recommendation's laye
 
 import pytest
 
-from resources.models import Certainty, Concern
+from resources.certainty import cite
+from resources.models import Certainty, Concern, Intervention
 from resources.rating import refresh_rating
 from tests.factories import (
     FindingFactory,
@@ -150,3 +151,48 @@ def resolve(schema, field: dict) -> dict:
         if "enum" in part:
             return part
     raise AssertionError(field)
+
+
+def test_a_new_recommendation_written_through_the_api_claims_no_more_than_very_low(curator_api):
+    """Its evidence rows are written in the admin: until then it rests on nothing."""
+    response = curator_api.post(
+        "/api/v1/recommendations/",
+        {
+            "title": "Offer collectives",
+            "slug": "offer-collectives",
+            "statement": "Consider making room for trainee collectives.",
+            "rationale": "One qualitative study.",
+            "audience": "institutions",
+            "strength": "conditional",
+            "certainty": "high",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    (message,) = response.json()["errors"]["certainty"]
+    assert message.startswith("Its certainty cannot exceed that of its evidence")
+
+
+def test_the_interventions_sent_with_a_recommendation_bound_its_certainty(editor_api):
+    """A Summary of Findings row counts only for a practice the recommendation concerns."""
+    link = InterventionStudyFactory(intervention__slug="mentoring")
+    OutcomeFactory(study=link.study, kirkpatrick_level="2a")
+    refresh_rating(link.intervention)  # one row: Very low
+    Intervention.objects.filter(pk=link.intervention_id).update(
+        evidence_profile={
+            "effectiveness": [{"level": "2a", "certainty": "low", "studies": [cite(link.study)]}]
+        }
+    )
+    recommendation = RecommendationFactory(slug="offer-mentoring", status="draft")
+    RecommendationEvidenceFactory(recommendation=recommendation, study=link.study)
+    url = "/api/v1/recommendations/offer-mentoring/"
+
+    alone = editor_api.patch(url, {"certainty": "low"}, format="json")
+    with_practice = editor_api.patch(
+        url, {"certainty": "low", "interventions": ["mentoring"]}, format="json"
+    )
+
+    assert alone.status_code == 400
+    assert with_practice.status_code == 200, with_practice.json()
+    recommendation.refresh_from_db()
+    assert recommendation.certainty == "low"
