@@ -27,6 +27,7 @@ from resources.models import (
     Recommendation,
     RecommendationEvidence,
     RecommendationStrength,
+    RiskOfBias,
     Study,
     StudyReference,
     Topic,
@@ -53,6 +54,7 @@ KINDS = {
     ),
     "outcome_not_evaluated": "Outcomes credited to a practice their study did not evaluate",
     "direction_not_evaluated": "Directions of effect on links that are not evaluations",
+    "bias_below_its_domains": "Studies whose overall risk of bias is lower than a domain's",
     "malformed_doi": "Malformed DOIs",
     "duplicate_doi": "Duplicate DOIs",
     "possible_duplicate_study": "Possible duplicate studies",
@@ -96,11 +98,19 @@ def find_problems() -> list[Problem]:
 
 
 def _study_problems():
-    studies = list(Study.objects.prefetch_related("authors").order_by("pk"))
+    studies = list(Study.objects.prefetch_related("authors", "risk_of_bias_domains").order_by("pk"))
     by_doi, by_key = defaultdict(list), defaultdict(list)
     for study in studies:
         if not study.is_appraised:
             yield Problem(WARNING, "study_without_appraisal", study, "not yet appraised")
+        if worse := _domains_worse_than_overall(study):
+            yield Problem(
+                WARNING,
+                "bias_below_its_domains",
+                study,
+                f"overall risk of bias “{study.get_risk_of_bias_display()}”, but judged "
+                f"{worse}: the overall judgement is at least the worst domain's",
+            )
         if study.is_published:
             for reason in publication_problems(study):
                 yield Problem(ERROR, "study_not_ready", study, f"published, but {reason}")
@@ -126,6 +136,23 @@ def _study_problems():
                     study,
                     f"same title, year and first author as “{same[0]}” [{same[0].slug}]",
                 )
+
+
+# RoB 2 and ROBINS-I: the overall risk of bias is at least that of the worst domain
+BIAS_RANK = {RiskOfBias.LOW: 0, RiskOfBias.SOME_CONCERNS: 1, RiskOfBias.HIGH: 2}
+
+
+def _domains_worse_than_overall(study) -> str:
+    """The domains judged worse than the study's overall risk of bias, in words."""
+    if not study.risk_of_bias:
+        return ""
+    overall = BIAS_RANK[RiskOfBias(study.risk_of_bias)]
+    worse = [
+        f"“{row.get_judgement_display()}” for {row.get_domain_display().lower()}"
+        for row in study.risk_of_bias_domains.all()
+        if row.judgement in BIAS_RANK and BIAS_RANK[row.judgement] > overall
+    ]
+    return "; ".join(worse)
 
 
 def _intervention_problems():

@@ -8,6 +8,7 @@ from django.test import SimpleTestCase
 from django.urls import reverse
 
 from resources import revisions
+from resources.integrity import WARNING, find_problems
 from resources.models import BiasDomain, BiasJudgement, StudyBiasDomain
 from tests.factories import StudyFactory
 from tests.test_admin import form_data
@@ -85,3 +86,29 @@ def test_a_revision_of_a_published_study_carries_its_domains():
     assert [(row["domain"], row["support"]) for row in rows] == [
         ("confounding", "Baseline differences.")
     ]
+
+
+def test_an_overall_judgement_better_than_a_domains_is_reported():
+    study = StudyFactory(appraised=True, risk_of_bias="some_concerns")
+    judge(study, BiasDomain.SELECTION, BiasJudgement.HIGH)
+    judge(study, BiasDomain.MEASUREMENT, BiasJudgement.SOME_CONCERNS)
+    judge(study, BiasDomain.MISSING_DATA, BiasJudgement.UNCLEAR)
+
+    (problem,) = [p for p in find_problems() if p.kind == "bias_below_its_domains"]
+
+    assert (problem.severity, problem.object) == (WARNING, study)
+    assert "“High” for selection of participants" in problem.message
+    assert "measurement" not in problem.message  # no worse than the overall judgement
+
+
+def test_domains_no_worse_than_the_overall_judgement_are_consistent():
+    study = StudyFactory(appraised=True, risk_of_bias="high")
+    judge(study, BiasDomain.SELECTION, BiasJudgement.HIGH)
+    assert not [p for p in find_problems() if p.kind == "bias_below_its_domains"]
+
+
+def test_the_methods_page_names_the_domains_and_the_rule(visitor):
+    response = visitor.get("/about/")
+    assert_contains(response, "RoB 2 for randomised trials, ROBINS-I for non-randomised")
+    assert_contains(response, "selection of the reported result")
+    assert_contains(response, "at least as serious as the worst domain")

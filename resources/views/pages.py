@@ -5,6 +5,7 @@ from resources.certainty import CERQUAL_RULES, GRADE_RULES
 from resources.filters import InterventionFilterSet
 from resources.models import (
     AppraisalTool,
+    BiasDomain,
     Certainty,
     EffectCertainty,
     Holdings,
@@ -61,6 +62,7 @@ def about(request):
         "holdings": Holdings.choices,
         "strengths": RecommendationStrength.choices,
         "appraisal_tools": AppraisalTool.choices,
+        "bias_domains": BiasDomain.choices,
         "designs": StudyDesign.choices,
     }
     return render(request, "resources/about.html", context)
