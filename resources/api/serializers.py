@@ -350,7 +350,14 @@ class StudyInterventionLinkSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InterventionStudy
-        fields = ["intervention", "link_type", "what_it_found", "direction"]
+        fields = [
+            "intervention",
+            "link_type",
+            "what_it_found",
+            "direction",
+            "indirectness",
+            "indirectness_note",
+        ]
 
 
 class StudyRecommendationSerializer(serializers.ModelSerializer):
@@ -536,7 +543,14 @@ class InterventionStudyLinkSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InterventionStudy
-        fields = ["study", "link_type", "what_it_found", "direction"]
+        fields = [
+            "study",
+            "link_type",
+            "what_it_found",
+            "direction",
+            "indirectness",
+            "indirectness_note",
+        ]
 
 
 class DesignCountSerializer(serializers.Serializer):

@@ -256,6 +256,8 @@ class Intervention(Publishable):
                 "link_type",
                 "what_it_found",
                 "direction",
+                "indirectness",
+                "indirectness_note",
                 *(f"study__{field}" for field in study),
             )
         )

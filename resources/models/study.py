@@ -62,6 +62,8 @@ def links_to_published_interventions():
             "link_type",
             "what_it_found",
             "direction",
+            "indirectness",
+            "indirectness_note",
             "intervention__slug",
             "intervention__name",
         )

@@ -102,7 +102,7 @@ def test_a_recommendations_evidence_profile_gives_its_rows_findings_and_ceiling(
 
 
 def test_the_schema_documents_every_evidence_judgement(schema):
-    link = {"link_type", "what_it_found", "direction"}
+    link = {"link_type", "what_it_found", "direction", "indirectness", "indirectness_note"}
     assert link <= properties(schema, "InterventionStudyLink")
     assert link <= properties(schema, "StudyInterventionLink")
     assert {"level", "certainty", "start", "downgrades", "studies", "participants"} <= (
@@ -196,3 +196,17 @@ def test_the_interventions_sent_with_a_recommendation_bound_its_certainty(editor
     assert with_practice.status_code == 200, with_practice.json()
     recommendation.refresh_from_db()
     assert recommendation.certainty == "low"
+
+
+def test_a_link_gives_the_curators_indirectness_judgement(api):
+    link = InterventionStudyFactory(
+        intervention__slug="mentoring",
+        study__slug="shahzad",
+        indirectness="serious",
+        indirectness_note="The study does not name its intervention.",
+    )
+    (row,) = api.get("/api/v1/interventions/mentoring/studies/").json()["results"]
+    (from_study,) = api.get("/api/v1/studies/shahzad/").json()["interventions"]
+    for shown in (row, from_study):
+        assert shown["indirectness"] == "serious"
+        assert shown["indirectness_note"] == link.indirectness_note
