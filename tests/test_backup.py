@@ -40,6 +40,25 @@ def test_backup_restores_into_an_empty_database_identically(tmp_path):
     assert model_counts() == counts
 
 
+def test_a_studys_risk_of_bias_domains_survive_a_round_trip(tmp_path):
+    study = StudyFactory(slug="judged", appraised=True, risk_of_bias="high")
+    study.risk_of_bias_domains.create(
+        domain="selection", judgement="high", support="Groups differed at baseline."
+    )
+    backup = tmp_path / "backup.json"
+    call_command("backup", backup, verbosity=0)
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", backup, verbosity=0)
+
+    (row,) = Study.objects.get(slug="judged").risk_of_bias_domains.all()
+    assert (row.domain, row.judgement, row.support) == (
+        "selection",
+        "high",
+        "Groups differed at baseline.",
+    )
+
+
 def test_timestamps_keep_their_precision_through_a_round_trip(tmp_path):
     StudyFactory(published_at=datetime.datetime(2026, 1, 2, 3, 4, 5, 450, tzinfo=datetime.UTC))
     backup = tmp_path / "backup.json"
