@@ -160,3 +160,20 @@ def test_the_effect_certainty_filter_lists_practices_by_their_answer(editor_clie
     assert_contains(response, "Described practice")
     SimpleTestCase().assertNotContains(response, "Evaluated practice")
     assert_contains(response, "No evaluation yet")
+
+
+def test_restoring_an_earlier_version_checks_the_stored_evidence(editor_client):
+    """The history's restore form posts no evidence rows: the stored ones are checked."""
+    recommendation = RecommendationFactory(status="draft", statement="Consider it.")
+    first = recommendation.history.earliest()
+    Recommendation.objects.filter(pk=recommendation.pk).update(statement="Consider it now.")
+    url = reverse(
+        "admin:resources_recommendation_simple_history",
+        args=[recommendation.pk, first.history_id],
+    )
+
+    response = editor_client.post(url, form_data(editor_client.get(url)))
+
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.statement == "Consider it."
