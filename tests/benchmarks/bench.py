@@ -472,7 +472,9 @@ def floors_worth(endpoints: dict, name: str) -> float | None:
     throughput (the page floor for pages, the API floor for API answers) over its own."""
     floor = endpoints.get(FLOOR_API if name.startswith("API") else FLOOR_PAGE, {})
     cold, floor_cold = endpoints.get(name, {}).get("cold"), floor.get("cold")
-    return floor_cold["rps"] / cold["rps"] if cold and floor_cold else None
+    if not (cold and cold["rps"] and floor_cold):
+        return None  # not measured, or no request finished in the time
+    return floor_cold["rps"] / cold["rps"]
 
 
 def check_targets(results: dict) -> list[dict]:
