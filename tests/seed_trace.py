@@ -1202,22 +1202,7 @@ KINDS = {
 }
 
 
-# Known errors that someone is correcting, by kind, record and field: the checks leave
-# them out, and test_seed_trace.py expects each to fail (a strict xfail) until its fix
-# lands, which removes its entry. Empty since the issue-21 corrections of the seed landed.
-PENDING: dict[tuple[str, str, str], str] = {}
-
-
-def pending_key(problem: Problem) -> tuple[str, str, str]:
-    return problem.kind, problem.where, problem.message.partition(":")[0]
-
-
-def check(fixtures: Fixtures, kind: str | None = None, pending: bool = False) -> list[Problem]:
-    """The problems of one kind, or of all; those in PENDING only when asked for."""
+def check(fixtures: Fixtures, kind: str | None = None) -> list[Problem]:
+    """The problems of one kind, or of all."""
     kinds = [kind] if kind else list(KINDS)
-    return [
-        problem
-        for name in kinds
-        for problem in KINDS[name](fixtures)
-        if pending or pending_key(problem) not in PENDING
-    ]
+    return [problem for name in kinds for problem in KINDS[name](fixtures)]

@@ -30,20 +30,3 @@ def test_each_quoted_span_is_seed_text():
         for spans in (trace.countries, trace.sample_size, trace.learner_levels, trace.designs):
             for value, quote in spans.items():
                 assert quote in text, (slug, value, quote)
-
-
-@pytest.mark.parametrize(
-    "key",
-    [
-        pytest.param(
-            key,
-            marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason),
-            id=f"{key[1]} {key[2]}",
-        )
-        for key, reason in seed_trace.PENDING.items()
-    ],
-)
-def test_a_known_error_being_corrected_is_gone(key):
-    """Each PENDING entry fails until its fix lands; then remove the entry."""
-    found = seed_trace.check(FIXTURES, key[0], pending=True)
-    assert not [p for p in found if seed_trace.pending_key(p) == key], key
