@@ -15,10 +15,12 @@ from resources.models import (
     Certainty,
     EffectCertainty,
     EvidenceMapCell,
+    Finding,
     Intervention,
     InterventionType,
     KirkpatrickLevel,
     LearnerLevel,
+    Outcome,
     Recommendation,
     RecommendationStrength,
     Setting,
@@ -264,12 +266,13 @@ class StudyFilterSet(SearchFilterSet):
         return _learner_levels(queryset, "learner_levels__level", values, ~Exists(levels))
 
     def filter_outcome_level(self, queryset, name, values):
+        """Studies with an outcome or a finding at any of the levels, each table read on
+        its own (joined together, a study's outcomes multiply its findings)."""
         if not values:
             return queryset
-        matching = Study.objects.filter(
-            Q(outcomes__kirkpatrick_level__in=values) | Q(findings__kirkpatrick_level__in=values)
-        ).values("pk")
-        return queryset.filter(pk__in=matching)
+        outcomes = Outcome.objects.filter(kirkpatrick_level__in=values).values("study_id")
+        findings = Finding.objects.filter(kirkpatrick_level__in=values).values("study_id")
+        return queryset.filter(Q(pk__in=outcomes) | Q(pk__in=findings))
 
     def filter_appraised(self, queryset, name, value):
         appraised = Study.objects.appraised().values("pk")

@@ -11,6 +11,7 @@ from resources import facets
 from resources.filters import UNREPORTED, InterventionFilterSet, StudyFilterSet
 from resources.models import Intervention, Study
 from tests.factories import (
+    FindingFactory,
     InterventionFactory,
     InterventionStudyFactory,
     OutcomeFactory,
@@ -55,6 +56,20 @@ def test_each_choice_counts_the_results_it_would_give(studies):
     assert counts(filterset, "design")["cohort"] == 0
     assert counts(filterset, "outcome_level")["2b"] == 1
     assert counts(filterset, "appraised") == {"true": 0, "false": 4}
+
+
+def test_an_outcome_level_is_found_in_outcomes_or_findings_and_each_study_counts_once(db):
+    by_outcomes = StudyFactory(title="Outcomes at 2b")
+    OutcomeFactory.create_batch(3, study=by_outcomes, kirkpatrick_level="2b")
+    by_finding = StudyFactory(title="A finding at 2b")
+    FindingFactory(study=by_finding, kirkpatrick_level="2b")
+    OutcomeFactory(study=by_finding, kirkpatrick_level="1")
+    OutcomeFactory(study=StudyFactory(title="Only at 1"), kirkpatrick_level="1")
+
+    filterset = counted("outcome_level=2b")
+    assert sorted(study.title for study in filterset.qs) == ["A finding at 2b", "Outcomes at 2b"]
+    assert counts(filterset, "outcome_level")["2b"] == 2
+    assert counts(filterset, "outcome_level")["1"] == 2
 
 
 def test_a_choice_is_counted_with_the_other_filters_as_they_are(studies):
