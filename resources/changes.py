@@ -2,7 +2,8 @@
 
 Derived data is what pages read instead of counting: each intervention's rating and its
 studies counted by design (`resources.rating`), the evidence map's cells
-(`resources.evidence_map`), the stored counts of published studies (`resources.tallies`),
+(`resources.evidence_map`), the stored counts of published studies (`resources.tallies`)
+and of each filter choice of the whole lists (`resources.facets`),
 the search index (`resources.search`), the open data package (`resources.datapackage`,
 rebuilt in the background once the write commits), the time the library last changed
 (the API's Last-Modified) and the cached pages (`library.page_cache`; no other domain
@@ -27,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from library.page_cache import bump_generation
-from resources import datapackage, evidence_map, rating, search, tallies
+from resources import datapackage, evidence_map, facets, rating, search, tallies
 from resources.models import (
     Intervention,
     LibraryChange,
@@ -69,6 +70,7 @@ def record(*records, interventions: Iterable = (), topics: Iterable = ()) -> Non
     evidence_map.refresh_cells(rated.values())
     if filed or any(isinstance(obj, Study) for obj in records):
         tallies.recount_studies(Topic.objects.filter(pk__in=filed))
+    facets.store_whole_list_counts()
     search.refresh(obj for obj in records if isinstance(obj, INDEXED))
     _library_changed(published=any(isinstance(obj, INDEXED) for obj in records))
 
@@ -79,6 +81,7 @@ def rebuild() -> None:
     rating.refresh_all_ratings()
     evidence_map.refresh_all_cells()
     tallies.recount_studies()
+    facets.store_whole_list_counts()
     search.rebuild()
     _library_changed(published=True)
 

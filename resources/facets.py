@@ -8,8 +8,24 @@ with a filtered count per choice of a fixed vocabulary.
 """
 
 from django.db.models import Count, Q
+from django.http import QueryDict
 
-from resources.filters import CountedChoices, SlugsFilter
+from resources.filters import (
+    CountedChoices,
+    InterventionFilterSet,
+    RecommendationFilterSet,
+    SlugsFilter,
+    StudyFilterSet,
+)
+from resources.models import Intervention, PublishedTotal, Recommendation, Study
+
+# The lists whose whole published set is shown with nothing set (the studies,
+# interventions and recommendations lists, and the evidence map), by model name.
+WHOLE_LISTS = {
+    "study": (StudyFilterSet, Study),
+    "intervention": (InterventionFilterSet, Intervention),
+    "recommendation": (RecommendationFilterSet, Recommendation),
+}
 
 
 def is_set(filterset, name: str) -> bool:
@@ -53,6 +69,31 @@ def show_counts(filterset) -> None:
     if unset:
         for name, counts in _choice_counts(filterset.qs, unset).items():
             _widget(filterset, name).counts = counts
+
+
+def store_whole_list_counts() -> None:
+    """Count every choice of each whole list and store the counts, for `show_stored_counts`:
+    called by `resources.changes` after every write, as the counts read every record."""
+    for model_name, (filterset_class, model) in WHOLE_LISTS.items():
+        filterset = filterset_class(QueryDict(), queryset=model.objects.published())
+        show_counts(filterset)
+        counts = {name: _widget(filterset, name).counts for name in counted_filters(filterset)}
+        PublishedTotal.objects.update_or_create(
+            model=model_name, defaults={"facets": counts, "count": filterset.qs.count()}
+        )
+
+
+def show_stored_counts(filterset) -> None:
+    """Give a whole list's counted widgets, with nothing set, the counts the write path
+    stored; count them afresh where none are stored (a library never written to)."""
+    model_name = filterset.queryset.model._meta.model_name
+    stored = PublishedTotal.objects.filter(model=model_name).values_list("facets", flat=True)
+    counts = stored.first() or {}
+    if set(counts) != set(counted_filters(filterset)):
+        show_counts(filterset)
+        return
+    for name, choices in counts.items():
+        _widget(filterset, name).counts = choices
 
 
 def _widget(filterset, name):

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.http import QueryDict
 
-from resources import facets
+from resources import changes, facets
 from resources.filters import UNREPORTED, InterventionFilterSet, StudyFilterSet
-from resources.models import Intervention, Study
+from resources.models import Intervention, PublishedTotal, Study
 from tests.factories import (
     FindingFactory,
     InterventionFactory,
@@ -213,3 +213,39 @@ def test_the_api_accepts_the_same_filter_names(studies, client):
     response = client.get("/api/v1/studies/", {"learner_level": UNREPORTED})
     assert response.status_code == 200
     assert response.json()["count"] == 2
+
+
+def fresh_counts(filterset_class, model) -> dict:
+    fresh = filterset_class(QueryDict(), queryset=model.objects.published())
+    facets.show_counts(fresh)
+    return {name: counts(fresh, name) for name in facets.counted_filters(fresh)}
+
+
+def test_the_write_path_stores_each_whole_lists_counts_as_counting_gives_them(studies):
+    changes.rebuild()
+    StudyFactory(design="cohort")  # a factory writes behind the write path's back
+    RecommendationFactory().interventions.add(InterventionFactory())
+    changes.record(*Study.objects.all(), *Intervention.objects.all())
+    for model_name, (filterset_class, model) in facets.WHOLE_LISTS.items():
+        stored = PublishedTotal.objects.get(model=model_name)
+        assert stored.facets == fresh_counts(filterset_class, model), model_name
+        assert stored.count == model.objects.published().count()
+    assert PublishedTotal.objects.get(model="study").facets["design"]["cohort"] == 1
+
+
+def test_a_whole_list_with_nothing_set_shows_the_stored_counts(studies, visitor):
+    changes.rebuild()
+    assert "Qualitative study · 3" in visitor.get("/studies/").content.decode()
+    stored = PublishedTotal.objects.get(model="study")
+    stored.facets["design"]["qualitative"] = 41  # as if stored, to tell it from counting
+    stored.save()
+    assert "Qualitative study · 41" in visitor.get("/studies/").content.decode()
+    filtered = visitor.get("/studies/", {"topic": "mentorship"}).content.decode()
+    assert "Qualitative study · 1" in filtered, "a filtered list is counted afresh"
+
+
+def test_a_library_never_written_to_counts_its_whole_lists_afresh(studies):
+    filterset = StudyFilterSet(QueryDict(), queryset=Study.objects.published())
+    facets.show_stored_counts(filterset)
+    assert counts(filterset, "design") == fresh_counts(StudyFilterSet, Study)["design"]
+    assert counts(filterset, "design")["qualitative"] == 3

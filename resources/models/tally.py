@@ -2,13 +2,16 @@ from django.db import models
 
 
 class PublishedTotal(models.Model):
-    """How many records of a kind the public can see, stored where counting them would
-    read every row: the home page and the unfiltered studies list counted 100,000
-    published studies on every visit. Kept by `resources.tallies`; the integrity report
-    flags a total that has drifted."""
+    """How many records of a kind the public can see, and how many each filter choice of
+    its whole list gives, stored where counting them would read every row: the home page
+    and the unfiltered lists counted 100,000 published studies on every visit. Kept by
+    `resources.tallies` and `resources.facets`; the integrity report flags a total that
+    has drifted."""
 
     model = models.CharField(max_length=40, unique=True)  # a model's name, e.g. "study"
     count = models.PositiveIntegerField(default=0)
+    # {filter: {choice: count}} over the whole published list (resources.facets)
+    facets = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["model"]

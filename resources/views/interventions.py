@@ -17,6 +17,7 @@ def intervention_list(request):
         Intervention.objects.published().for_list(),
         pick_lists={"topic": topic_pick_list()},
         defaults={"sort": "evidence"},
+        whole_list=True,
     )
     return render_filtered(request, "resources/intervention_list.html", listing)
 

@@ -60,6 +60,7 @@ def filter_list(
     defaults=None,
     per_page=PER_PAGE,
     count_unfiltered=None,
+    whole_list=False,
 ) -> Listing:
     """Bind the FilterSet to the query string and return it with one page of results,
     the count of results each choice would give, the filters that are set and, for an
@@ -68,6 +69,8 @@ def filter_list(
     `pick_lists` maps a slug filter to the choices its pick-list offers (see the
     `*_pick_list` functions below). `count_unfiltered`, if given, tells the length of the
     list with no filter set (a stored count, where counting would read every row).
+    `whole_list` says the queryset is every published record of its kind, so that with
+    nothing set the filters' counts are the ones the write path stored.
     """
     defaults = defaults or {}
     data = request.GET.copy()
@@ -89,7 +92,10 @@ def filter_list(
     listing.clean = sorted(given) == sorted(listing.query)  # the order as the link had it
     listing.active = active_filters(request.path, filterset.form, listing.query)
     if not filterset.form.errors:
-        facets.show_counts(filterset)
+        if whole_list and not listing.active:
+            facets.show_stored_counts(filterset)
+        else:
+            facets.show_counts(filterset)
         if not listing.page.object_list and listing.active:
             listing.hints = ways_out(request.path, filterset, listing)
     return listing

@@ -77,6 +77,7 @@ def evidence_map_page(request):
         pick_lists={"topic": topic_pick_list()},
         defaults={"sort": "name"},
         per_page=evidence_map.PER_PAGE,
+        whole_list=True,
     )
     page = listing.page
     context = {

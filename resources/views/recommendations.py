@@ -21,6 +21,7 @@ def recommendation_list(request):
         RecommendationFilterSet,
         Recommendation.objects.published().for_list(),
         pick_lists={"topic": topic_pick_list(), "intervention": intervention_pick_list(request)},
+        whole_list=True,
     )
     return render_filtered(
         request,

@@ -32,6 +32,7 @@ def study_list(request):
         },
         per_page=PER_PAGE,
         count_unfiltered=tallies.published_studies,
+        whole_list=True,
     )
     cited = listing.filterset.form.cleaned_data.get("cites") or []  # no query when empty
     context = {
