@@ -83,6 +83,26 @@ def store_whole_list_counts() -> None:
         )
 
 
+def drifted() -> list[tuple[PublishedTotal, list[str]]]:
+    """Each whole list whose stored counts differ from counting now, with the filters that
+    differ: for the integrity report (a list never written to stores none, and counts)."""
+    found = []
+    for total in PublishedTotal.objects.exclude(facets={}):
+        if total.model not in WHOLE_LISTS:
+            continue
+        filterset_class, model = WHOLE_LISTS[total.model]
+        fresh = filterset_class(QueryDict(), queryset=model.objects.published())
+        show_counts(fresh)
+        differ = [
+            name
+            for name in counted_filters(fresh)
+            if total.facets.get(name) != _widget(fresh, name).counts
+        ]
+        if differ:
+            found.append((total, differ))
+    return found
+
+
 def show_stored_counts(filterset) -> None:
     """Give a whole list's counted widgets, with nothing set, the counts the write path
     stored; count them afresh where none are stored (a library never written to)."""

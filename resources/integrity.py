@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch
 
-from resources import tallies
+from resources import facets, tallies
 from resources.certainty import exceeds
 from resources.doi import DOI_PATTERN, normalise_doi
 from resources.importers.plan import match_key
@@ -46,6 +46,7 @@ KINDS = {
     "intervention_out_of_step": "Interventions whose stored rating or counts are out of date",
     "topic_out_of_step": "Topics whose stored count of studies is out of date",
     "total_out_of_step": "The library's stored count of studies is out of date",
+    "filter_counts_out_of_step": "Whole lists whose stored filter counts are out of date",
     "recommendation_without_evidence": "Recommendations without evidence",
     "recommendation_above_evidence": "Recommendations more certain than their evidence",
     "conditional_directive": "Conditional recommendations worded as directives",
@@ -89,6 +90,7 @@ def find_problems() -> list[Problem]:
         *_intervention_problems(),
         *_topic_problems(),
         *_total_problems(),
+        *_filter_count_problems(),
         *_recommendation_problems(),
         *_attribution_problems(),
         *_reference_problems(),
@@ -217,6 +219,17 @@ def _total_problems():
                 f"the home page says {total.count} studies are published, but {counted} "
                 "are; publishing, unpublishing or saving any study recounts it",
             )
+
+
+def _filter_count_problems():
+    for total, filters in facets.drifted():
+        yield Problem(
+            ERROR,
+            "filter_counts_out_of_step",
+            total,
+            f"the {total.model} list's counts for {', '.join(filters)} differ from counting "
+            "them now; publishing, unpublishing or saving any record recounts them",
+        )
 
 
 def _recommendation_problems():

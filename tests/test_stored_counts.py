@@ -12,7 +12,7 @@ in tests/api/test_topic_study_counts.py).
 import pytest
 from django.core.management import call_command
 
-from resources import workflow
+from resources import changes, workflow
 from resources.integrity import ERROR, find_problems
 from resources.models import EditorialStatus, PublishedTotal, Study, Topic
 from tests.factories import StudyFactory, TopicFactory
@@ -165,6 +165,19 @@ def test_a_drifted_library_total_is_reported_until_recounted(admin_client):
     )
     call_command("load_seed", verbosity=0)  # one of the write paths that recount
     assert [p for p in find_problems() if p.kind == "total_out_of_step"] == []
+
+
+def test_drifted_filter_counts_of_a_whole_list_are_reported_until_recounted():
+    study = StudyFactory(design="cohort")
+    changes.record(study)
+    assert [p for p in find_problems() if p.kind == "filter_counts_out_of_step"] == []
+    stored = PublishedTotal.objects.get(model="study")
+    stored.facets["design"]["cohort"] = 7
+    stored.save()
+    [problem] = [p for p in find_problems() if p.kind == "filter_counts_out_of_step"]
+    assert problem.is_error and "counts for design differ" in problem.message
+    changes.record(study)
+    assert [p for p in find_problems() if p.kind == "filter_counts_out_of_step"] == []
 
 
 def test_a_blank_filter_reads_the_stored_total_and_an_unknown_parameter_counts(client):
