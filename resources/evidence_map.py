@@ -83,6 +83,14 @@ class Row:
     intervention: Intervention
     cells: list[Cell]
 
+    @property
+    def with_evidence(self) -> list[Cell]:
+        return [cell for cell in self.cells if not cell.is_gap]
+
+    @property
+    def gap_labels(self) -> list[str]:
+        return [cell.level.label for cell in self.cells if cell.is_gap]
+
 
 @dataclass
 class EvidenceMap:

@@ -1,4 +1,4 @@
-"""The evidence map's cells as HTML, as a grid's cells or, on a phone, a list per practice.
+"""The evidence map's grid cells as HTML (its list for phones is in the template).
 
 Written in Python rather than in the template: a page of the map has over a hundred
 cells, and the template engine's cost for each of their variables (or `format_html`'s
@@ -43,27 +43,3 @@ def map_cells(row) -> SafeString:
     name = escape(row.intervention.name)
     # every text in the cells is escaped above
     return mark_safe("\n".join(_cell(cell, name) for cell in row.cells))
-
-
-def _level(cell) -> str:
-    """A level with evidence, as a line of the list: its studies (linked) and certainty."""
-    notes = [f"certainty: {escape(cell.certainty.label.lower())}"] if cell.certainty else []
-    if cell.best_confidence:
-        notes.append(f"best confidence: {escape(cell.best_confidence.label.lower())}")
-    return (
-        f'<li><a href="{escape(cell.studies_url)}">{LEVEL_LABELS[cell.level]}: '
-        f"{cell.count} {cell.noun}</a> "
-        f'<span class="muted">({"; ".join(notes) or "certainty not yet judged"})</span></li>'
-    )
-
-
-@register.simple_tag
-def map_levels(row) -> SafeString:
-    """A row of the map as a list, for narrow screens: the levels with evidence, then the
-    gaps named together, so that a practice reads top to bottom without a grid."""
-    found = [_level(cell) for cell in row.cells if not cell.is_gap]
-    gaps = ", ".join(LEVEL_LABELS[cell.level] for cell in row.cells if cell.is_gap)
-    if gaps:
-        found.append(f'<li class="gap">No studies (gaps): {gaps}</li>')
-    # every text is escaped above
-    return mark_safe(f'<ul class="map-levels">{"".join(found)}</ul>')
