@@ -6,7 +6,8 @@ may vary on (htmx's; for the API, Accept, which picks JSON or a citation format)
 library's generation number it was rendered under. `bump_generation()` (called by every
 write path: the workflow, the admin, the API, seeding, restoring a backup, generating a
 corpus) moves the number on, so every stored page is stale at once. A hit reads the page
-and the current number in one round trip to the cache.
+and the current number in one round trip to the cache, or in none with redis-py's
+client-side caching (settings.REDIS_CLIENT_CACHE), which Redis tells of every change.
 
 The middleware sits early, so an anonymous hit skips sessions, authentication and CSRF:
 it decides from the request's cookies and Authorization header, never from the user. An

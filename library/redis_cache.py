@@ -7,6 +7,11 @@ miss: pages are built from the database. After `FAILURES_BEFORE_SKIPPING` failur
 row the process skips Redis for `SKIP_SECONDS` rather than wait on it in every request,
 logs that once, and logs again when Redis answers.
 
+With redis-py's client-side caching on (settings.REDIS_CLIENT_CACHE: RESP3 and a
+`cache_config` in the OPTIONS), redis-py refuses a Redis older than 7.4 at every
+connection. That is not a fault of Redis: the cache logs it once and goes on without
+client-side caching, every hit making its round trip as before.
+
 Only the cache's public methods are overridden; Django's own `RedisCache` does the work.
 """
 
@@ -24,6 +29,9 @@ FAILURES_BEFORE_SKIPPING = 2
 SKIP_SECONDS = 30
 # redis-py raises its own errors for most faults, but a socket can fail under it too
 REDIS_FAULTS = (RedisError, OSError)
+# what redis-py's ConnectionError says when the server is too old for client-side caching
+CLIENT_CACHE_REFUSED = "client-side caching is supported by Redis"
+CLIENT_CACHE_OPTIONS = ("protocol", "cache_config")
 
 
 class Breaker:
@@ -70,6 +78,7 @@ class Breaker:
 
 _breakers: dict[str, Breaker] = {}
 _breakers_lock = threading.Lock()
+_told_client_cache_refused: set[str] = set()
 
 
 def breaker_for(location: str) -> Breaker:
@@ -88,12 +97,38 @@ class ResilientRedisCache(RedisCache):
         """False while this process skips Redis after repeated failures."""
         return not self.breaker.skipping()
 
+    def _without_client_cache(self, error: Exception) -> bool:
+        """Drop client-side caching when Redis is too old for it: True if it was dropped."""
+        if CLIENT_CACHE_REFUSED not in str(error):
+            return False
+        with _breakers_lock:
+            if "cache_config" not in self._options:
+                return False
+            self._options = {
+                k: v for k, v in self._options.items() if k not in CLIENT_CACHE_OPTIONS
+            }
+            refused = self.__dict__.pop("_cache", None)  # Django's client, with its pools
+            first_time = self.breaker.location not in _told_client_cache_refused
+            _told_client_cache_refused.add(self.breaker.location)
+        if refused is not None:
+            for pool in refused._pools.values():
+                pool.disconnect()
+        if first_time:
+            logger.warning(
+                "Redis is older than 7.4, so client-side caching (DJANGO_REDIS_CLIENT_CACHE) "
+                "is off: every page cache hit asks Redis",
+                extra={"action": "client_cache_off", "cache": self.breaker.location},
+            )
+        return True
+
     def _try(self, method, args, kwargs, when_down):
         if self.breaker.skipping():
             return when_down()
         try:
             result = method(*args, **kwargs)
         except REDIS_FAULTS as error:
+            if self._without_client_cache(error):
+                return self._try(method, args, kwargs, when_down)  # without it, at once
             self.breaker.failed(error)
             return when_down()
         self.breaker.succeeded()
