@@ -8,6 +8,7 @@ through subqueries so that a study matching twice is still listed once.
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
+from django.forms.renderers import Jinja2
 
 from resources import search
 from resources.models import (
@@ -165,7 +166,15 @@ class FilterForm(forms.Form):
     Widgets, labels and help text are declared on the filters; only the pick-lists of
     records (topics, interventions, countries) change with the library, and each list view
     offers them in one place (`resources/views/listing.py`).
+
+    Its widgets render with Django's own Jinja2 form renderer (the same widget templates,
+    in Jinja2): every list page renders a hundred or more choices, one widget template
+    each, and the Django template engine made that a fifth of a list page's work. The
+    admin's forms keep the default renderer (its widget templates exist for Django
+    templates only).
     """
+
+    default_renderer = Jinja2()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
