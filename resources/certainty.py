@@ -25,11 +25,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
+
 from resources.models import (
     Certainty,
     Concern,
     Direction,
+    InterventionStudy,
     KirkpatrickLevel,
+    LinkType,
+    Outcome,
     RiskOfBias,
     StudyDesign,
 )
@@ -233,21 +238,48 @@ class Evaluation:
         return max(compared) if compared else self.study.sample_size
 
 
+# The stored profile names a bounded number of studies, as a GRADE Summary of Findings
+# table gives "N participants (K studies)" rather than every study's name: a row names at
+# most ROW_STUDIES studies (and gives only their outcomes), a downgrade at most
+# DOWNGRADE_STUDIES, the qualitative answer and the studies waiting for appraisal at most
+# ROW_STUDIES each; each list stands beside its true total (`study_count`,
+# `outcome_count`, `waiting_count`). The rest are in the studies list and the API's
+# `studies_url`. Which are kept is `kept`'s choice.
+ROW_STUDIES = 10
+DOWNGRADE_STUDIES = 5
+
+
 def cite(study) -> dict:
     return {"slug": study.slug, "title": study.title, "year": study.year}
+
+
+def weight(study, participants: int | None = None) -> tuple:
+    """The order in which studies are named: the largest first (by `participants`, else
+    the study's sample size; unreported last), then the newest, then by slug, so the same
+    evidence always names the same studies whatever order it was read in."""
+    size = participants if participants is not None else study.sample_size
+    return (size is None, -(size or 0), -(study.year or 0), study.slug)
+
+
+def kept(studies, limit: int, participants: dict | None = None) -> list:
+    """The `limit` studies of `studies` a stored list names (`weight`'s order);
+    `participants` maps a study's slug to its participants at the level, where known."""
+    participants = participants or {}
+    return sorted(studies, key=lambda s: weight(s, participants.get(s.slug)))[:limit]
 
 
 def _names(studies) -> str:
     return "; ".join(f"{s.title} ({s.year})" if s.year else s.title for s in studies)
 
 
-def _downgrade(domain: str, steps: int, why: str, studies) -> dict:
+def _downgrade(domain: str, steps: int, why: str, studies, participants=None) -> dict:
     levels = "one level" if steps == 1 else "two levels"
     return {
         "domain": domain,
         "levels": steps,
         "text": f"Rated down {levels} for {domain.lower()}: {why}",
-        "studies": [cite(study) for study in studies],
+        "studies": [cite(study) for study in kept(studies, DOWNGRADE_STUDIES, participants)],
+        "study_count": len(studies),
     }
 
 
@@ -274,8 +306,13 @@ def _result(outcome) -> str:
 def grade_level(
     level: KirkpatrickLevel, evaluations: list[Evaluation], publication_bias: str = ""
 ) -> dict:
-    """The certainty of the practice's effect at one outcome level, with every reason."""
+    """The certainty of the practice's effect at one outcome level, with every reason.
+
+    The rules read every study; the row names at most ROW_STUDIES of them and their
+    outcomes, and each downgrade at most DOWNGRADE_STUDIES of those it rests on, the
+    largest first (`weight`), each list beside its true total."""
     studies = [e.study for e in evaluations]
+    sizes = {e.study.slug: e.participants for e in evaluations}
     randomised = all(s.design == StudyDesign.RANDOMISED_TRIAL for s in studies)
     if randomised:
         start, steps = "Starts High: every study is a randomised trial.", 0
@@ -292,12 +329,18 @@ def grade_level(
     concerns = [s for s in studies if s.risk_of_bias in (RiskOfBias.HIGH, RiskOfBias.SOME_CONCERNS)]
     if len(high) * 2 > len(studies):
         downgrades.append(
-            _downgrade("Risk of bias", 2, "most of the evidence is at high risk of bias.", high)
+            _downgrade(
+                "Risk of bias", 2, "most of the evidence is at high risk of bias.", high, sizes
+            )
         )
     elif len(concerns) * 2 > len(studies):
         downgrades.append(
             _downgrade(
-                "Risk of bias", 1, "most of the evidence has some concerns or high risk.", concerns
+                "Risk of bias",
+                1,
+                "most of the evidence has some concerns or high risk.",
+                concerns,
+                sizes,
             )
         )
 
@@ -307,7 +350,11 @@ def grade_level(
     ):
         downgrades.append(
             _downgrade(
-                "Inconsistency", 1, "the outcomes disagree on the direction of the effect.", studies
+                "Inconsistency",
+                1,
+                "the outcomes disagree on the direction of the effect.",
+                studies,
+                sizes,
             )
         )
 
@@ -321,6 +368,7 @@ def grade_level(
                 steps_indirect,
                 notes or "the intervention, population or setting differs from the practice's.",
                 [e.study for e in indirect],
+                sizes,
             )
         )
 
@@ -329,11 +377,11 @@ def grade_level(
     unreported = [e.study for e, count in zip(evaluations, counts, strict=True) if count is None]
     if total < VERY_FEW_PARTICIPANTS and not unreported:
         downgrades.append(
-            _downgrade("Imprecision", 2, f"only {total} participants in all.", studies)
+            _downgrade("Imprecision", 2, f"only {total} participants in all.", studies, sizes)
         )
     elif unreported:
         downgrades.append(
-            _downgrade("Imprecision", 1, "participant numbers are not reported.", unreported)
+            _downgrade("Imprecision", 1, "participant numbers are not reported.", unreported, sizes)
         )
     elif total < OPTIMAL_INFORMATION_SIZE:
         downgrades.append(
@@ -343,6 +391,7 @@ def grade_level(
                 f"{total} participants in all, fewer than the {OPTIMAL_INFORMATION_SIZE} of "
                 "GRADE's rule of thumb.",
                 studies,
+                sizes,
             )
         )
 
@@ -351,6 +400,9 @@ def grade_level(
 
     steps += sum(d["levels"] for d in downgrades)
     certainty = CERTAINTY_ORDER[min(steps, len(CERTAINTY_ORDER) - 1)]
+    named = kept(studies, ROW_STUDIES, sizes)
+    order = {study.slug: index for index, study in enumerate(named)}
+    shown = [e for e in evaluations if e.study.slug in order]
     return {
         "level": level.value,
         "level_label": level.label,
@@ -358,18 +410,20 @@ def grade_level(
         "certainty_label": certainty.label,
         "start": start,
         "downgrades": downgrades,
-        "studies": [cite(study) for study in studies],
+        "studies": [cite(study) for study in named],
+        "study_count": len(studies),
         "participants": total if not unreported else None,
         "outcomes": [
             {
-                "study": study.slug,
+                "study": e.study.slug,
                 "measure": outcome.measure,
                 "result": _result(outcome),
                 "direction": outcome.get_direction_display(),
             }
-            for study, e in zip(studies, evaluations, strict=True)
+            for e in sorted(shown, key=lambda e: order[e.study.slug])
             for outcome in e.outcomes
         ],
+        "outcome_count": sum(len(e.outcomes) for e in evaluations),
     }
 
 
@@ -398,12 +452,27 @@ def recommendation_evidence(
     interventions, study_slugs: set[str], findings
 ) -> RecommendationEvidence:
     """`interventions` with their `evidence_profile`; the slugs of its published, appraised
-    studies; those studies' findings."""
-    rows = [
-        (intervention, row)
+    studies; those studies' findings.
+
+    A row counts when one of those studies is among the row's. A stored row names only
+    some of its studies (ROW_STUDIES): where none of those named is one of them and the
+    row has more, the database says whether one of the rest is (`_evaluated_levels`, one
+    query for all such rows, asked only when there are some)."""
+    profiles = [
+        (intervention, row, bool(study_slugs & {study["slug"] for study in row["studies"]}))
         for intervention in interventions
         for row in (intervention.evidence_profile or {}).get("effectiveness", [])
-        if study_slugs & {study["slug"] for study in row["studies"]}
+    ]
+    unnamed = [
+        (intervention, row)
+        for intervention, row, named in profiles
+        if not named and row.get("study_count", 0) > len(row["studies"])
+    ]
+    found = _evaluated_levels(unnamed, study_slugs) if unnamed and study_slugs else set()
+    rows = [
+        (intervention, row)
+        for intervention, row, named in profiles
+        if named or (intervention.pk, row["level"]) in found
     ]
     findings = [finding for finding in findings if finding.confidence]
     candidates = [row["certainty"] for _, row in rows] + [f.confidence for f in findings]
@@ -419,6 +488,24 @@ def recommendation_evidence(
             "no higher."
         )
     return RecommendationEvidence(rows, findings, ceiling, reason)
+
+
+def _evaluated_levels(rows, study_slugs: set[str]) -> set[tuple[int, str]]:
+    """Which of the practices and levels of `rows` one of the studies of `study_slugs`
+    counts toward: an outcome at that level naming the practice, of a study that evaluated
+    it (the slugs are of published, appraised studies already), as `grade_level` counts."""
+    evaluated = InterventionStudy.objects.filter(
+        intervention=OuterRef("intervention"),
+        study=OuterRef("study"),
+        link_type=LinkType.EVALUATED,
+    )
+    outcomes = Outcome.objects.filter(
+        Exists(evaluated),
+        intervention__in={intervention.pk for intervention, _ in rows},
+        kirkpatrick_level__in={row["level"] for _, row in rows},
+        study__slug__in=study_slugs,
+    )
+    return set(outcomes.values_list("intervention_id", "kirkpatrick_level").distinct())
 
 
 def exceeds(certainty_value: str, ceiling: Certainty) -> bool:

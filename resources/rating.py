@@ -9,7 +9,8 @@ explored or evaluated it. A study that only describes the practice bears on neit
 
 `assess` applies the rules; `refresh_rating` is the one write path that stores the answers
 on the practice's row (its rating, reasons and `evidence_profile`), so pages, the API and
-the evidence map read them without recomputing. Reasons name published studies only.
+the evidence map read them without recomputing. Reasons name published studies only, and
+like the stored profile at most `certainty.ROW_STUDIES` of them, saying how many more.
 """
 
 from collections import defaultdict
@@ -39,10 +40,6 @@ class Assessment:
     reasons: list[str] = field(default_factory=list)
     profile: dict = field(default_factory=dict)
 
-    @property
-    def counted(self) -> int:
-        return len({s["slug"] for level in self.profile["effectiveness"] for s in level["studies"]})
-
 
 def _counts(link) -> bool:
     study = link.study
@@ -50,7 +47,12 @@ def _counts(link) -> bool:
 
 
 def _titles(studies) -> str:
-    return "; ".join(f"{s.title} ({s.year})" if s.year else s.title for s in studies)
+    """At most `certainty.ROW_STUDIES` of `studies` by title, largest first, and how many
+    more: a reason names studies as the stored profile does."""
+    named = certainty.kept(studies, certainty.ROW_STUDIES)
+    titles = "; ".join(f"{s.title} ({s.year})" if s.year else s.title for s in named)
+    more = len(studies) - len(named)
+    return f"{titles}; and {more} more" if more else titles
 
 
 def assess(
@@ -147,10 +149,17 @@ def assess(
             "confidence": confidence.value if confidence else "",
             "confidence_label": confidence.label if confidence else "",
             "findings": len(counted_findings),
-            "studies": [certainty.cite(study) for study in experience_studies.values()],
+            "studies": [
+                certainty.cite(study)
+                for study in certainty.kept(experience_studies.values(), certainty.ROW_STUDIES)
+            ],
+            "study_count": len(experience_studies),
         },
         "links": {kind.value: len(by_type[kind]) for kind in LinkType},
-        "waiting": [certainty.cite(study) for study in waiting],
+        "waiting": [
+            certainty.cite(study) for study in certainty.kept(waiting, certainty.ROW_STUDIES)
+        ],
+        "waiting_count": len(waiting),
     }
     return Assessment(rating, reasons, profile)
 

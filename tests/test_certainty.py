@@ -21,6 +21,8 @@ from tests.factories import (
     InterventionFactory,
     InterventionStudyFactory,
     OutcomeFactory,
+    RecommendationEvidenceFactory,
+    RecommendationFactory,
     StudyFactory,
 )
 
@@ -117,6 +119,33 @@ def test_the_summary_of_findings_row_carries_the_figures_as_reported():
     row = graded(evaluation())
     assert row["outcomes"][0]["result"] == "45% vs 12%"
     assert row["participants"] == 600
+
+
+def test_a_row_names_its_largest_studies_up_to_its_bound_and_counts_them_all():
+    """As a GRADE Summary of Findings gives "N participants (K studies)": the stored row
+    names at most ROW_STUDIES studies, the largest first, with their outcomes only, and a
+    downgrade at most DOWNGRADE_STUDIES; each list stands beside its true total."""
+    many = certainty.ROW_STUDIES + 5
+    evaluations = [evaluation(risk=RiskOfBias.HIGH, n=(size, size)) for size in range(1, many + 1)]
+    row = graded(*evaluations)
+
+    largest = [e.study.slug for e in reversed(evaluations)][: certainty.ROW_STUDIES]
+    assert [study["slug"] for study in row["studies"]] == largest
+    assert row["study_count"] == many
+    assert [outcome["study"] for outcome in row["outcomes"]] == largest
+    assert row["outcome_count"] == many
+    assert row["participants"] == sum(2 * size for size in range(1, many + 1))  # all of them
+    bias, imprecision = row["downgrades"]
+    assert bias["domain"] == "Risk of bias" and bias["study_count"] == many
+    assert [study["slug"] for study in bias["studies"]] == largest[: certainty.DOWNGRADE_STUDIES]
+    assert imprecision["study_count"] == many
+    assert graded(*reversed(evaluations)) == row  # the same studies, whatever the order read
+
+
+def test_a_row_within_its_bound_names_every_study():
+    row = graded(evaluation(), evaluation(direction=Direction.NO_DIFFERENCE))
+    assert len(row["studies"]) == row["study_count"] == 2
+    assert row["downgrades"][0]["study_count"] == 2
 
 
 def test_every_grade_rule_is_documented_for_the_methods_page():
@@ -255,6 +284,83 @@ def test_a_justified_override_becomes_the_shown_answer_and_keeps_the_computed_on
     assert intervention.computed_rating != EffectCertainty.VERY_LOW
 
 
+@pytest.mark.django_db
+def test_a_reason_names_studies_as_the_profile_does_and_counts_the_rest(monkeypatch):
+    monkeypatch.setattr("resources.certainty.ROW_STUDIES", 2)
+    intervention = InterventionFactory()
+    for size in (10, 30, 20, 40):
+        InterventionStudyFactory(
+            intervention=intervention, study=StudyFactory(sample_size=size, title=f"Of {size}")
+        )
+    (reason,) = [r for r in refresh_rating(intervention).reasons if r.startswith("Not yet")]
+    assert reason == "Not yet appraised, so not counted: Of 40 (2023); Of 30 (2023); and 2 more."
+
+
 def test_assess_needs_no_database_for_a_practice_without_links():
     intervention = InterventionFactory.build(pk=1)
     assert assess(intervention, [], [], []).rating == EffectCertainty.NOT_EVALUATED
+
+
+# Recommendations: the ceiling, from rows that name only some of their studies ----------
+
+
+@pytest.fixture
+def practice_of_many_studies():
+    """A practice whose 2a row rests on more studies than it names; the smallest is not
+    named. One more study evaluated it at level 3 only."""
+    practice = InterventionFactory(slug="mentoring")
+    studies = []
+    for size in range(certainty.ROW_STUDIES + 1):
+        link = InterventionStudyFactory(intervention=practice, study__sample_size=100 + size)
+        OutcomeFactory(study=link.study, kirkpatrick_level="2a")
+        studies.append(link.study)
+    other = InterventionStudyFactory(intervention=practice, study__sample_size=1).study
+    OutcomeFactory(study=other, kirkpatrick_level="3")
+    refresh_rating(practice)
+    return practice, studies[0], other
+
+
+def rests_on(practice, *studies):
+    recommendation = RecommendationFactory(certainty="")
+    recommendation.interventions.add(practice)
+    for study in studies:
+        RecommendationEvidenceFactory(recommendation=recommendation, study=study)
+    return recommendation.evidence_profile()
+
+
+@pytest.mark.django_db
+def test_a_recommendation_on_a_study_its_row_does_not_name_keeps_that_rows_ceiling(
+    practice_of_many_studies,
+):
+    practice, smallest, _ = practice_of_many_studies
+    row_2a, _ = practice.effectiveness
+    assert smallest.slug not in {study["slug"] for study in row_2a["studies"]}
+
+    evidence = rests_on(practice, smallest)
+
+    assert [row["level"] for _, row in evidence.rows] == ["2a"]
+    assert evidence.ceiling == certainty.Certainty(row_2a["certainty"])
+
+
+@pytest.mark.django_db
+def test_a_recommendation_counts_only_the_levels_its_studies_have_outcomes_at(
+    practice_of_many_studies,
+):
+    practice, smallest, other = practice_of_many_studies
+    assert [row["level"] for _, row in rests_on(practice, other).rows] == ["3"]
+    both = rests_on(practice, smallest, other)
+    assert [row["level"] for _, row in both.rows] == ["2a", "3"]  # the practice's order
+
+
+@pytest.mark.django_db
+def test_the_ceiling_asks_the_database_only_for_rows_that_name_some_of_their_studies(
+    practice_of_many_studies, django_assert_num_queries
+):
+    practice, smallest, _ = practice_of_many_studies
+    largest = practice.effectiveness[0]["studies"][0]["slug"]
+    with django_assert_num_queries(0):  # the 2a row names it; the 3 row names all its own
+        named = certainty.recommendation_evidence([practice], {largest}, [])
+    with django_assert_num_queries(1):  # the 2a row does not name it, and has more
+        unnamed = certainty.recommendation_evidence([practice], {smallest.slug}, [])
+    assert [row["level"] for _, row in named.rows] == ["2a"]
+    assert [row["level"] for _, row in unnamed.rows] == ["2a"]

@@ -286,6 +286,33 @@ def test_intervention_page_shows_the_newest_studies_and_links_to_all_of_them(vis
     assert 'href="/studies/?intervention=reverse-mentoring">See all 3 in the studies list' in html
 
 
+def test_a_summary_of_findings_row_names_some_studies_and_links_to_the_rest(visitor, monkeypatch):
+    """A row names at most ROW_STUDIES studies, and a downgrade DOWNGRADE_STUDIES; the rest
+    are in the studies list, narrowed to the practice and the row's outcome level."""
+    monkeypatch.setattr("resources.certainty.ROW_STUDIES", 2)
+    monkeypatch.setattr("resources.certainty.DOWNGRADE_STUDIES", 1)
+    intervention = InterventionFactory(slug="reverse-mentoring")
+    for size in (30, 20, 10, 40, 50):
+        link = InterventionStudyFactory(
+            intervention=intervention, study__sample_size=size, study__title=f"Of {size}"
+        )
+        OutcomeFactory(study=link.study, kirkpatrick_level="2a", measure=f"Measured in {size}")
+    refresh_rating(intervention)
+
+    html = visitor.get(intervention.get_absolute_url()).content.decode()
+    (row,) = intervention.effectiveness
+
+    assert [study["title"] for study in row["studies"]] == ["Of 50", "Of 40"]
+    assert (row["study_count"], row["outcome_count"]) == (5, 5)
+    level = "/studies/?intervention=reverse-mentoring&amp;outcome_level=2a"
+    assert f'<a href="{level}">and 3 more<span class="visually-hidden"> studies at' in html
+    assert f'<a href="{level}">and 3 more<span class="visually-hidden"> outcomes at' in html
+    assert f'<a href="{level}">and 4 more<span class="visually-hidden"> studies at' in html
+    assert "150 participants (5 studies)" in html
+    assert "Measured in 40" in html and "Measured in 30" not in html
+    assert ">Of 30<" not in html.split('id="studies"')[0]  # named only in the studies table
+
+
 def test_intervention_page_shows_an_override_with_its_justification_and_the_rules_result(
     visitor, library
 ):

@@ -18,6 +18,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.reverse import reverse
 
 from resources import changes, workflow
+from resources.certainty import DOWNGRADE_STUDIES, ROW_STUDIES
 from resources.models import (
     Certainty,
     Country,
@@ -590,13 +591,38 @@ class CitedStudySerializer(serializers.Serializer):
     year = serializers.IntegerField(allow_null=True)
 
 
+class TotalField(serializers.IntegerField):
+    """The true total beside a list of studies the stored profile bounds. A profile
+    stored before the bound lists every study (until `changes.rebuild` or a save
+    recomputes it): its list's length is the total."""
+
+    def __init__(self, of: str, **kwargs):
+        self.of = of
+        super().__init__(min_value=0, read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return instance.get(self.field_name, len(instance.get(self.of, [])))
+
+
+def _at_most(count: int, what: str) -> str:
+    return (
+        f"{what}: at most {count}, the largest first (by participants, else sample size), "
+        "then the newest; "
+        "the count beside it gives them all, and the intervention's studies_url lists them."
+    )
+
+
 class DowngradeSerializer(serializers.Serializer):
     domain = serializers.CharField(
         help_text="Risk of bias, Inconsistency, Indirectness, Imprecision or Publication bias."
     )
     levels = serializers.IntegerField(help_text="How many levels it rates the evidence down.")
     text = serializers.CharField(help_text="The reason, in words.")
-    studies = CitedStudySerializer(many=True, help_text="The published studies it rests on.")
+    studies = CitedStudySerializer(
+        many=True,
+        help_text=_at_most(DOWNGRADE_STUDIES, "The published studies it rests on"),
+    )
+    study_count = TotalField("studies", help_text="How many published studies it rests on, in all.")
 
 
 class OutcomeRowSerializer(serializers.Serializer):
@@ -615,11 +641,19 @@ class OutcomeCertaintySerializer(serializers.Serializer):
     certainty_label = serializers.CharField()
     start = serializers.CharField(help_text="Where the evidence starts: High or Low, and why.")
     downgrades = DowngradeSerializer(many=True)
-    studies = CitedStudySerializer(many=True)
+    studies = CitedStudySerializer(
+        many=True, help_text=_at_most(ROW_STUDIES, "The studies behind it")
+    )
+    study_count = TotalField("studies", help_text="How many studies are behind it, in all.")
     participants = serializers.IntegerField(
         allow_null=True, help_text="Participants in all; null where a study does not report them."
     )
-    outcomes = OutcomeRowSerializer(many=True)
+    outcomes = OutcomeRowSerializer(
+        many=True, help_text="The outcomes of the studies in `studies` only, as reported."
+    )
+    outcome_count = TotalField(
+        "outcomes", help_text="How many outcomes of all its studies are behind it."
+    )
 
 
 class ExperienceSerializer(serializers.Serializer):
@@ -628,7 +662,11 @@ class ExperienceSerializer(serializers.Serializer):
     confidence = serializers.CharField(help_text="high, moderate, low, very_low, or empty.")
     confidence_label = serializers.CharField()
     findings = serializers.IntegerField()
-    studies = CitedStudySerializer(many=True)
+    studies = CitedStudySerializer(
+        many=True,
+        help_text=_at_most(ROW_STUDIES, "The studies whose findings count"),
+    )
+    study_count = TotalField("studies", help_text="How many studies' findings count, in all.")
 
 
 class LinkCountsSerializer(serializers.Serializer):
@@ -644,10 +682,12 @@ class EvidenceProfileSerializer(serializers.Serializer):
     experience = ExperienceSerializer()
     links = LinkCountsSerializer(help_text="Published studies by what they did with the practice.")
     waiting = CitedStudySerializer(
-        many=True, help_text="Studies that evaluated or explored it, not yet appraised."
+        many=True,
+        help_text=_at_most(ROW_STUDIES, "Studies that evaluated or explored it, not yet appraised"),
     )
+    waiting_count = TotalField("waiting", help_text="How many studies wait for appraisal, in all.")
 
-    EMPTY = {
+    EMPTY = {  # the totals beside the lists count them (TotalField)
         "effectiveness": [],
         "experience": {"confidence": "", "confidence_label": "", "findings": 0, "studies": []},
         "links": {"evaluated": 0, "explored": 0, "described": 0},

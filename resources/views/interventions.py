@@ -27,6 +27,36 @@ EVIDENCE_TABLE_SIZE = 25
 RELATED_SIZE = 12
 
 
+def summary_of_findings(intervention) -> list[dict]:
+    """Its stored Summary of Findings rows (`resources.certainty.grade_level`), each with
+    how many of its studies and outcomes it does not name, the same for each downgrade,
+    and the studies list narrowed to the practice and the row's level, where they are."""
+    study_list = reverse("resources:study-list")
+    rows = []
+    for row in intervention.effectiveness:
+        narrowed = urlencode({"intervention": intervention.slug, "outcome_level": row["level"]})
+        studies = row.get("study_count", len(row["studies"]))  # stored before the bound: all
+        outcomes = row.get("outcome_count", len(row["outcomes"]))
+        rows.append(
+            row
+            | {
+                "study_count": studies,
+                "more_studies": studies - len(row["studies"]),
+                "more_outcomes": outcomes - len(row["outcomes"]),
+                "studies_url": f"{study_list}?{narrowed}",
+                "downgrades": [
+                    downgrade
+                    | {
+                        "more_studies": downgrade.get("study_count", len(downgrade["studies"]))
+                        - len(downgrade["studies"])
+                    }
+                    for downgrade in row["downgrades"]
+                ],
+            }
+        )
+    return rows
+
+
 def intervention_detail(request, slug):
     # the page's evidence table is `Intervention.evidence_table`, the newest links only
     interventions = Intervention.objects.published().for_list().with_published_recommendations()
@@ -43,6 +73,7 @@ def intervention_detail(request, slug):
     context = {
         "intervention": intervention,
         "summary": intervention.evidence_summary,
+        "summary_of_findings": summary_of_findings(intervention),
         "links": intervention.evidence_table(EVIDENCE_TABLE_SIZE),
         "described": intervention.described_in(EVIDENCE_TABLE_SIZE),
         "qualitative_findings": list(intervention.qualitative_findings()),

@@ -4,11 +4,12 @@ each finding's GRADE-CERQual components and reasons, and a recommendation's laye
 
 import pytest
 
-from resources.certainty import cite
+from resources.certainty import DOWNGRADE_STUDIES, ROW_STUDIES, cite
 from resources.models import Certainty, Concern, Intervention
 from resources.rating import refresh_rating
 from tests.factories import (
     FindingFactory,
+    InterventionFactory,
     InterventionStudyFactory,
     OutcomeFactory,
     RecommendationEvidenceFactory,
@@ -101,14 +102,77 @@ def test_a_recommendations_evidence_profile_gives_its_rows_findings_and_ceiling(
     assert "evidence_profile" not in listed  # a page of the list leaves it to the record
 
 
+def test_a_practices_evidence_profile_names_some_studies_and_counts_them_all(api, monkeypatch):
+    """Its lists of studies are bounded; each count gives them all; `studies_url` lists them."""
+    monkeypatch.setattr("resources.certainty.ROW_STUDIES", 2)
+    monkeypatch.setattr("resources.certainty.DOWNGRADE_STUDIES", 1)
+    practice = InterventionFactory(slug="mentoring")
+    for size in (10, 20, 30):
+        link = InterventionStudyFactory(intervention=practice, study__sample_size=size)
+        OutcomeFactory(study=link.study, kirkpatrick_level="2a")
+        FindingFactory(study=link.study, confidence=Certainty.LOW)
+    for _ in range(3):
+        InterventionStudyFactory(intervention=practice, study__appraisal_status="not_appraised")
+    refresh_rating(practice)
+
+    body = api.get("/api/v1/interventions/mentoring/").json()
+    profile = body["evidence_profile"]
+
+    (row,) = profile["effectiveness"]
+    assert (len(row["studies"]), row["study_count"]) == (2, 3)
+    assert (len(row["outcomes"]), row["outcome_count"]) == (2, 3)
+    assert [(len(d["studies"]), d["study_count"]) for d in row["downgrades"]] == [(1, 3)]
+    experience = profile["experience"]
+    assert (len(experience["studies"]), experience["study_count"]) == (2, 3)
+    assert (len(profile["waiting"]), profile["waiting_count"]) == (2, 3)
+    assert api.get(body["studies_url"]).json()["count"] == 6
+
+
+def test_a_profile_stored_before_the_bound_counts_its_lists(api):
+    """Until a rebuild or a save recomputes it, its lists hold every study: their length."""
+    link = InterventionStudyFactory(intervention__slug="mentoring")
+    Intervention.objects.filter(pk=link.intervention_id).update(
+        evidence_profile={
+            "effectiveness": [
+                {
+                    "level": "2a",
+                    "level_label": "2a",
+                    "certainty": "low",
+                    "certainty_label": "Low",
+                    "start": "Starts Low.",
+                    "downgrades": [],
+                    "studies": [cite(link.study)],
+                    "participants": None,
+                    "outcomes": [],
+                }
+            ],
+            "waiting": [cite(link.study)],
+        }
+    )
+    profile = api.get("/api/v1/interventions/mentoring/").json()["evidence_profile"]
+    (row,) = profile["effectiveness"]
+    assert (row["study_count"], row["outcome_count"], profile["waiting_count"]) == (1, 0, 1)
+    assert profile["experience"]["study_count"] == 0
+
+
 def test_the_schema_documents_every_evidence_judgement(schema):
     link = {"link_type", "what_it_found", "direction", "indirectness", "indirectness_note"}
     assert link <= properties(schema, "InterventionStudyLink")
     assert link <= properties(schema, "StudyInterventionLink")
-    assert {"level", "certainty", "start", "downgrades", "studies", "participants"} <= (
-        properties(schema, "OutcomeCertainty")
-    )
-    assert {"domain", "levels", "text", "studies"} <= properties(schema, "Downgrade")
+    assert {
+        "level",
+        "certainty",
+        "start",
+        "downgrades",
+        "studies",
+        "study_count",
+        "participants",
+        "outcomes",
+        "outcome_count",
+    } <= properties(schema, "OutcomeCertainty")
+    assert {"domain", "levels", "text", "studies", "study_count"} <= properties(schema, "Downgrade")
+    assert {"studies", "study_count"} <= properties(schema, "Experience")
+    assert {"waiting", "waiting_count"} <= properties(schema, "EvidenceProfile")
     assert {
         "methodological_limitations",
         "methodological_limitations_explanation",
@@ -134,6 +198,23 @@ def test_the_schema_documents_every_evidence_judgement(schema):
     assert {"certainty_ceiling", "ceiling_reason", "effectiveness", "findings"} <= (
         properties(schema, "RecommendationProfile")
     )
+
+
+def test_the_schema_says_how_many_studies_a_profiles_lists_hold_and_where_the_rest_are(schema):
+    row = schema["OutcomeCertainty"]["properties"]
+    downgrade = schema["Downgrade"]["properties"]
+    experience = schema["Experience"]["properties"]
+    waiting = schema["EvidenceProfile"]["properties"]["waiting"]
+    for field, bound in [
+        (row["studies"], ROW_STUDIES),
+        (downgrade["studies"], DOWNGRADE_STUDIES),
+        (experience["studies"], ROW_STUDIES),
+        (waiting, ROW_STUDIES),
+    ]:
+        assert f"at most {bound}" in field["description"]
+        assert "studies_url" in field["description"]
+    for total in (row["study_count"], row["outcome_count"], downgrade["study_count"]):
+        assert total["type"] == "integer" and total["readOnly"]
 
 
 def test_the_schema_describes_the_link_types_and_component_judgements(schema):
