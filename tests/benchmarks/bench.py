@@ -3,8 +3,10 @@
 For each corpus size this builds a synthetic library in its own database, serves it with
 gunicorn under production settings on loopback, and drives every page type, the search
 page, the evidence map and the API with wrk (8 connections), first with every cache off
-(cold) and then on (warm: pages and API reads from the anonymous page cache, in Redis when
-one answers at REDIS_URL or on 127.0.0.1:6379, else in each worker's memory). In the same
+(cold) and then on (warm: pages and API reads from the anonymous page cache, in Redis; see
+--redis: by default a Redis 8 of the run's own with client-side caching when `make redis`
+has built one and REDIS_URL is unset, else the Redis at REDIS_URL or on 127.0.0.1:6379
+when one answers, else each worker's memory). In the same
 run and through the same server it measures two ceilings, a bare Django view through the
 full middleware stack and a hashed static file served by whitenoise, and two floors: one
 study's title by one query, in the site's base template and as a DRF answer, the least
@@ -36,6 +38,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -135,16 +138,70 @@ def fresh_database(url: str) -> None:
 def redis_url() -> str | None:
     """The Redis the warm runs cache in: REDIS_URL, else a local one if it answers."""
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    return url if redis_version(url) else None
+
+
+def redis_version(url: str) -> str | None:
+    """The version of the Redis at `url`, None if none answers there."""
     parts = urlsplit(url)
     address = (parts.hostname, parts.port or 6379)
     with contextlib.suppress(OSError), socket.create_connection(address, timeout=1) as sock:
-        sock.sendall(b"PING\r\n")
-        if sock.recv(16).startswith(b"+PONG"):
-            return url
+        sock.sendall(b"INFO server\r\n")
+        answer = sock.recv(65536).decode(errors="replace")
+        for line in answer.splitlines():
+            if line.startswith("redis_version:"):
+                return line.split(":", 1)[1].strip()
     return None
 
 
-REDIS_URL = redis_url()
+# `make redis` builds it: client-side caching needs Redis 7.4 or later, Debian 12 has 7.0.
+BUILT_REDIS = ROOT / ".venv" / "redis-8.0.2" / "redis-server"
+REDIS_URL = redis_url()  # as found; main() may choose another (warm_redis)
+CLIENT_CACHE = False  # DJANGO_REDIS_CLIENT_CACHE for the warm runs
+
+
+@contextlib.contextmanager
+def warm_redis(choice: str):
+    """Point the warm runs at a Redis and say which. "built": a Redis 8 of this run's own
+    (`make redis`) on a free port, with client-side caching; "built-plain": the same
+    without it; "system": REDIS_URL or 127.0.0.1:6379, as found; "auto": "built" when it
+    is built and REDIS_URL is unset, else "system"."""
+    global REDIS_URL, CLIENT_CACHE
+    if choice == "auto":
+        use_built = BUILT_REDIS.exists() and not os.environ.get("REDIS_URL")
+        choice = "built" if use_built else "system"
+    if choice == "system":
+        REDIS_URL = redis_url()
+        if REDIS_URL is None:
+            yield "worker memory (no Redis answers)"
+        else:
+            yield f"redis {redis_version(REDIS_URL)} at {REDIS_URL}, no client-side caching"
+        return
+    if not BUILT_REDIS.exists():
+        sys.exit(f"{BUILT_REDIS} is not built: make redis")
+    port = free_port()
+    with contextlib.ExitStack() as stack:
+        directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-redis-"))
+        process = subprocess.Popen(
+            [
+                str(BUILT_REDIS),
+                *("--bind", "127.0.0.1", "--port", str(port)),
+                *("--save", "", "--appendonly", "no", "--dir", directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        stack.callback(process.wait)
+        stack.callback(process.terminate)
+        url = f"redis://127.0.0.1:{port}/0"
+        deadline = time.monotonic() + 30
+        while (version := redis_version(url)) is None:
+            if process.poll() is not None or time.monotonic() > deadline:
+                sys.exit(f"{BUILT_REDIS} did not start")
+            time.sleep(0.1)
+        REDIS_URL, CLIENT_CACHE = url, choice == "built"
+        caching = "with" if CLIENT_CACHE else "without"
+        yield f"redis {version} (make redis) on port {port}, {caching} client-side caching"
 
 
 def production_env(url: str, cache: bool = True) -> dict[str, str]:
@@ -155,6 +212,8 @@ def production_env(url: str, cache: bool = True) -> dict[str, str]:
         env.update(DJANGO_PAGE_CACHE_SECONDS="600", DJANGO_CACHE_KEY_PREFIX=f"bench-{RUN_ID}-{url}")
         if REDIS_URL:
             env["REDIS_URL"] = REDIS_URL
+        if CLIENT_CACHE:
+            env["DJANGO_REDIS_CLIENT_CACHE"] = "1"
     env.update(
         DJANGO_SETTINGS_MODULE="library.settings",
         DJANGO_DEBUG="0",
@@ -655,6 +714,14 @@ def main() -> None:
     parser.add_argument(
         "--baseline-sizes", default="", help="the sizes to compare at (default: every size)"
     )
+    parser.add_argument(
+        "--redis",
+        choices=("auto", "built", "built-plain", "system"),
+        default="auto",
+        help="the Redis of the warm runs: 'built', Redis 8 from `make redis` started for the "
+        "run, with client-side caching ('built-plain': without); 'system', REDIS_URL or "
+        "127.0.0.1:6379; 'auto' (the default), 'built' if it is built and REDIS_URL unset",
+    )
     parser.add_argument("--table", action="store_true", help="print the table of --output")
     parser.add_argument(
         "--markdown", action="store_true", help="print --output as the README's table"
@@ -675,6 +742,12 @@ def main() -> None:
         for name, path in ENDPOINTS
         if not chosen or name in chosen or name in REFERENCES
     ]
+    with warm_redis(args.redis) as warm_cache:
+        log(f"warm runs cache in {warm_cache}")
+        run_benchmark(args, sizes, measured_endpoints, warm_cache)
+
+
+def run_benchmark(args, sizes: list[int], measured_endpoints: list, warm_cache: str) -> None:
     started = time.perf_counter()
 
     log("collecting static files under production settings")
@@ -688,7 +761,7 @@ def main() -> None:
             "workers": 2,
             "connections": 8,
             "duration_s": args.duration,
-            "warm_cache": "redis" if REDIS_URL else "worker memory",
+            "warm_cache": warm_cache,
         },
         "sizes": {},
     }
