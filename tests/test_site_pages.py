@@ -7,10 +7,12 @@ from django.utils.html import escape
 from resources.certainty import CERQUAL_RULES, GRADE_RULES
 from resources.evidence_map import refresh_cells
 from resources.models import (
+    Certainty,
     EditorialStatus,
     EffectCertainty,
     InterventionType,
     KirkpatrickLevel,
+    LinkType,
     Study,
     StudyDesign,
     Topic,
@@ -311,6 +313,27 @@ def test_a_summary_of_findings_row_names_some_studies_and_links_to_the_rest(visi
     assert "150 participants (5 studies)" in html
     assert "Measured in 40" in html and "Measured in 30" not in html
     assert ">Of 30<" not in html.split('id="studies"')[0]  # named only in the studies table
+
+
+def test_the_summary_of_qualitative_findings_shows_the_most_confident_and_counts_them_all(
+    visitor, monkeypatch
+):
+    monkeypatch.setattr("resources.views.interventions.FINDINGS_TABLE_SIZE", 2)
+    intervention = InterventionFactory(slug="reverse-mentoring")
+    for confidence in (Certainty.LOW, Certainty.HIGH, Certainty.MODERATE):
+        link = InterventionStudyFactory(
+            intervention=intervention, link_type=LinkType.EXPLORED, direction=""
+        )
+        FindingFactory(study=link.study, confidence=confidence, statement=f"A {confidence} one")
+    refresh_rating(intervention)
+
+    response = visitor.get(intervention.get_absolute_url())
+
+    shown = [finding.statement for finding in response.context["qualitative_findings"]]
+    assert shown == ["A high one", "A moderate one"]
+    html = response.content.decode()
+    assert "The 2 most confident of 3 findings" in html
+    assert 'href="/studies/?intervention=reverse-mentoring">See all 3 studies' in html
 
 
 def test_intervention_page_shows_an_override_with_its_justification_and_the_rules_result(

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from .base import Publishable, PublishableQuerySet, SlugManager, published_through
 from .choices import (
     AppraisalStatus,
+    Certainty,
     Direction,
     EffectCertainty,
     Indirectness,
@@ -285,7 +286,9 @@ class Intervention(Publishable):
 
     def qualitative_findings(self):
         """Findings of the published, appraised studies that explored or evaluated it: the
-        rows of its Summary of Qualitative Findings, most confident first."""
+        rows of its Summary of Qualitative Findings, most confident first (those not yet
+        assessed last), then by study and position. Their number is stored with the
+        rating (`evidence_profile["experience"]["findings"]`): a page shows the first."""
         from resources.models.study import Finding
 
         linked = InterventionStudy.objects.filter(
@@ -297,7 +300,17 @@ class Intervention(Publishable):
         return (
             Finding.objects.filter(study__in=linked.values("study"))
             .select_related("study")
-            .order_by("study__title", "position")
+            .order_by(
+                Case(
+                    *[
+                        When(confidence=value, then=Value(rank))
+                        for rank, value in enumerate(Certainty)
+                    ],
+                    default=Value(len(Certainty)),
+                ),
+                "study__title",
+                "position",
+            )
         )
 
     @property

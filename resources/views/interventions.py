@@ -24,6 +24,7 @@ def intervention_list(request):
 
 # The page's evidence table and related list stay a page long, however large the library.
 EVIDENCE_TABLE_SIZE = 25
+FINDINGS_TABLE_SIZE = 20  # the Summary of Qualitative Findings: the most confident
 RELATED_SIZE = 12
 
 
@@ -70,13 +71,15 @@ def intervention_detail(request, slug):
     )
     all_studies = reverse("resources:study-list") + "?" + urlencode({"intervention": slug})
     intervention.version_list = versions.history(intervention) if intervention.version > 1 else []
+    experience = (intervention.evidence_profile or {}).get("experience", {})
     context = {
         "intervention": intervention,
         "summary": intervention.evidence_summary,
         "summary_of_findings": summary_of_findings(intervention),
         "links": intervention.evidence_table(EVIDENCE_TABLE_SIZE),
         "described": intervention.described_in(EVIDENCE_TABLE_SIZE),
-        "qualitative_findings": list(intervention.qualitative_findings()),
+        "qualitative_findings": list(intervention.qualitative_findings()[:FINDINGS_TABLE_SIZE]),
+        "findings_total": experience.get("findings", 0),  # stored with the rating
         "all_studies_url": all_studies,
         "export_links": export_links([("intervention", slug)], intervention.published_studies),
         "feed_url": feed_url("resources:study-feed", [("intervention", slug)]),
