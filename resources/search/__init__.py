@@ -27,11 +27,9 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from resources.models import SearchWord, Study, StudyAuthor
 
@@ -180,20 +178,19 @@ class SearchResults:
         return [group for group in self.groups if group.count]
 
 
-def _best(kind: Kind, engine, query: Query, limit: int) -> list:
+def _best(kind: Kind, engine, query: Query, limit: int, newest: list) -> list:
     """`kind`'s best `limit` matches, known items first, from among its newest RANKED
     matches, each with its marked title, snippet, byline and about as `search_title`,
     `search_snippet`, `search_byline` and `search_about`.
 
-    The newest RANKED are those from the RANKED-th newest match's key up: a range of the
-    index, which each engine reads in one pass.
+    `newest` is the keys of the newest matches, newest first (the count's): the newest
+    RANKED are those from the RANKED-th newest key up, a range of the index that each
+    engine seeks to, rather than every match joined and then cut to the range.
     """
-    key = engine.record_key
-    matched = kind.model.objects.published().filter(engine.condition())
-    newest = matched.order_by(_newest_first(engine)).values(key)[RANKED - 1 : RANKED]
+    lowest = newest[:RANKED][-1]
     return list(
         kind.for_results()
-        .filter(engine.condition(), Q(**{f"{key}__gte": Coalesce(Subquery(newest), 0)}))
+        .filter(engine.condition(), Q(**{f"{engine.record_key}__gte": lowest}))
         .annotate(
             search_rank=engine.rank(),
             search_known=_known(engine, query),
@@ -245,9 +242,9 @@ def search_all(q: str, limit_per_kind: int = RESULTS_PER_KIND) -> SearchResults:
     with counts and highlighted text, and "Did you mean …?" when nothing matches.
 
     One query for the synonyms, then two queries a kind with matches, whatever the data:
-    the count, which stops at COUNT_CAP + 1; then the best few of the newest RANKED
-    matches, highlighted. Result lines may add one query a kind (studies' authors). A
-    kind with no match costs its count alone.
+    the keys of the newest COUNT_CAP + 1 matches (their number is the count); then the
+    best few of the newest RANKED matches, highlighted. Result lines may add one query a
+    kind (studies' authors). A kind with no match costs its count alone.
     """
     query = Query.parse(q, curated_synonyms())
     if not query:
@@ -258,8 +255,15 @@ def search_all(q: str, limit_per_kind: int = RESULTS_PER_KIND) -> SearchResults:
     for kind in KINDS:
         engine = engine_for(kind.model, query)
         matched = kind.model.objects.published().filter(engine.condition())
-        count = matched.order_by(_newest_first(engine))[: COUNT_CAP + 1].count()
-        rows = _best(kind, engine, query, limit_per_kind) if count else []
+        # the count is the number of the newest COUNT_CAP + 1 keys: read in the index's
+        # order, they also bound the ranked range without reading the matches again
+        newest = list(
+            matched.order_by(_newest_first(engine)).values_list(engine.record_key, flat=True)[
+                : COUNT_CAP + 1
+            ]
+        )
+        count = len(newest)
+        rows = _best(kind, engine, query, limit_per_kind, newest) if count else []
         for row in rows:
             row.title_html = marked_html(row.search_title)
             row.snippet_html = marked_html(_why(row))

@@ -50,11 +50,12 @@ class _Translate(Func):
 class Engine:
     """Match, rank (higher is better) and highlight one kind of record."""
 
-    record_key = "pk"
-
     def __init__(self, model: type, query: Query):
         self.model = model
         self.query = query
+        # the record's key as its entry holds it, so that a range of it is read from the
+        # entries' own index (of that column) and not by joining every match first
+        self.record_key = f"search_entry__{model._meta.model_name}"
 
     def _query(self) -> SearchQuery:
         return SearchQuery(tsquery(self.query), search_type="raw", config=CONFIG)
