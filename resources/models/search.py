@@ -12,8 +12,10 @@ to last (title, byline, about, body), written only by `resources.search.refresh`
   its rowid, kept in step by triggers (migrations 0008, 0026). One table per kind, because
   on every query FTS5 gathers all the matches of a prefix ("learners*") and bm25 counts
   all the matches of each word, whatever else the query asks: a search of the twenty
-  topics must not read the ninety thousand studies that share a common word. These
-  models exist on SQLite only.
+  topics must not read the ninety thousand studies that share a common word. Each table
+  also indexes its words' first 3 to 15 characters (migration 0035), so that a prefix
+  of those lengths is one list rather than every matching word's merged. These models
+  exist on SQLite only.
 
 `SearchWord` is the library's vocabulary, which "Did you mean …?" draws from, and
 `SynonymGroup` the curators' list of words and phrases that find each other.
