@@ -12,7 +12,8 @@ With redis-py's client-side caching on (settings.REDIS_CLIENT_CACHE: RESP3 and a
 connection. That is not a fault of Redis: the cache logs it once and goes on without
 client-side caching, every hit making its round trip as before.
 
-Only the cache's public methods are overridden; Django's own `RedisCache` does the work.
+Only the cache's public methods are overridden, and Django's own `RedisCache` does the
+work, with one client class pinned to Django 6.1 (`KeptClientRedisCacheClient`).
 """
 
 import logging
@@ -87,9 +88,16 @@ def breaker_for(location: str) -> Breaker:
 
 
 class KeptClientRedisCacheClient(RedisCacheClient):
-    """Django's client, keeping one redis.Redis for each connection pool: Django builds a new
-    one, with its table of reply callbacks, for every call, which cost a page cache hit a
-    quarter to a third of its CPU time. A redis.Redis is safe to share between threads."""
+    """Django's client, keeping one redis.Redis for each connection pool.
+
+    Works around Django 6.1 (django/core/cache/backends/redis.py): its
+    `RedisCacheClient.get_client()` builds a new redis.Redis, with its table of reply
+    callbacks, for every cache call, which cost a page cache hit a quarter to a third of its
+    CPU time. A redis.Redis is safe to share between threads. It relies on the client's
+    private `_get_connection_pool_index` and the cache's `_class`, so it is pinned:
+    pyproject.toml allows Django 6.1 only, and tests/test_redis_cache.py fails on another
+    version until this is checked against it (or dropped, if Django keeps its client).
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,34 +110,41 @@ class KeptClientRedisCacheClient(RedisCacheClient):
         return client
 
 
-class ResilientRedisCache(RedisCache):
-    """Django's RedisCache where a Redis fault, or a Redis being skipped, is a miss."""
+class KeptClientRedisCache(RedisCache):
+    """Django's RedisCache with `KeptClientRedisCacheClient`."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = KeptClientRedisCacheClient
+
+
+class ResilientRedisCache(KeptClientRedisCache):
+    """Django's RedisCache where a Redis fault, or a Redis being skipped, is a miss."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self.server, self.params = server, params
         self.breaker = breaker_for(server if isinstance(server, str) else ",".join(server))
+        # asked instead once Redis has refused client-side caching as too old
+        self.without_client_cache: KeptClientRedisCache | None = None
 
     def available(self) -> bool:
         """False while this process skips Redis after repeated failures."""
         return not self.breaker.skipping()
 
-    def _without_client_cache(self, error: Exception) -> bool:
-        """Drop client-side caching when Redis is too old for it: True if it was dropped."""
-        if CLIENT_CACHE_REFUSED not in str(error):
+    def _refused_client_cache(self, error: Exception) -> bool:
+        """True when `error` is Redis refusing client-side caching as too old: from then on
+        this cache asks a RedisCache of the same settings without it."""
+        options = self.params.get("OPTIONS", {})
+        if CLIENT_CACHE_REFUSED not in str(error) or "cache_config" not in options:
             return False
+        plain = {name: value for name, value in options.items() if name not in CLIENT_CACHE_OPTIONS}
+        self.without_client_cache = KeptClientRedisCache(
+            self.server, {**self.params, "OPTIONS": plain}
+        )
         with _breakers_lock:
-            if "cache_config" not in self._options:
-                return False
-            self._options = {
-                k: v for k, v in self._options.items() if k not in CLIENT_CACHE_OPTIONS
-            }
-            refused = self.__dict__.pop("_cache", None)  # Django's client, with its pools
             first_time = self.breaker.location not in _told_client_cache_refused
             _told_client_cache_refused.add(self.breaker.location)
-        if refused is not None:
-            for pool in refused._pools.values():
-                pool.disconnect()
         if first_time:
             logger.warning(
                 "Redis is older than 7.4, so client-side caching (DJANGO_REDIS_CLIENT_CACHE) "
@@ -137,19 +152,6 @@ class ResilientRedisCache(RedisCache):
                 extra={"action": "client_cache_off", "cache": self.breaker.location},
             )
         return True
-
-    def _try(self, method, args, kwargs, when_down):
-        if self.breaker.skipping():
-            return when_down()
-        try:
-            result = method(*args, **kwargs)
-        except REDIS_FAULTS as error:
-            if self._without_client_cache(error):
-                return self._try(method, args, kwargs, when_down)  # without it, at once
-            self.breaker.failed(error)
-            return when_down()
-        self.breaker.succeeded()
-        return result
 
     def _down(self, name: str, *args, **kwargs):
         """What a call answers while Redis is down: a miss, and writes are lost."""
@@ -164,8 +166,18 @@ class ResilientRedisCache(RedisCache):
         return None  # set, delete_many; incr: no new value
 
     def _call(self, name: str, args, kwargs):
-        method = getattr(super(), name)
-        return self._try(method, args, kwargs, lambda: self._down(name, *args, **kwargs))
+        if self.breaker.skipping():
+            return self._down(name, *args, **kwargs)
+        cache = super() if self.without_client_cache is None else self.without_client_cache
+        try:
+            result = getattr(cache, name)(*args, **kwargs)
+        except REDIS_FAULTS as error:
+            if self.without_client_cache is None and self._refused_client_cache(error):
+                return self._call(name, args, kwargs)  # without it, at once
+            self.breaker.failed(error)
+            return self._down(name, *args, **kwargs)
+        self.breaker.succeeded()
+        return result
 
     def get(self, *args, **kwargs):
         return self._call("get", args, kwargs)

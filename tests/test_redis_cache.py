@@ -85,6 +85,16 @@ def test_with_redis_answering_it_stores_reads_and_counts_like_djangos_own_backen
     cache.delete_many(["page", "generation"])
 
 
+def test_the_kept_client_is_checked_against_each_new_django_version():
+    """KeptClientRedisCacheClient leans on Django 6.1's private client API; on another
+    version, check that it still holds (or that Django now keeps its client: drop it)."""
+    import django
+
+    assert django.VERSION[:2] == (6, 1), "re-check library.redis_cache.KeptClientRedisCacheClient"
+    client = backend(REDIS)._cache
+    assert client.get_client(write=True) is client.get_client(write=True)
+
+
 @pytest.mark.parametrize("redis_fixture", ["refusing_redis", "silent_redis"])
 def test_a_redis_that_fails_is_a_miss_and_loses_writes_quietly(redis_fixture, request):
     cache = backend(request.getfixturevalue(redis_fixture))
