@@ -96,7 +96,7 @@ def test_a_studys_rows_are_read_without_joining_the_study():
     a study's authors, levels, outcomes and findings need only their own table."""
     make_studies(2)
     with CaptureQueriesContext(connection) as queries:
-        list(Study.objects.for_api_list())
+        list(Study.objects.for_detail())
     child_tables = ("studyauthor", "studylearnerlevel", "outcome", "finding")
     child_queries = [
         query["sql"]

@@ -773,22 +773,43 @@ class InterventionSerializer(ModelRulesSerializer):
         return evidence_counts(obj)
 
 
-class StudyListSerializer(StudySerializer):
-    """A page of studies without their references and citations.
+class StudyListSerializer(HtmlUrlMixin, serializers.ModelSerializer):
+    """A page of studies: what an integration needs to choose one (its citation, design,
+    appraisal and topics), with `url` to its whole record.
 
-    A study cites and is cited by dozens of others at scale; its own URL lists them.
+    The rest of the record (abstract, methods, learners, countries, appraisal in full,
+    outcomes, findings, interventions, recommendations, references, citations, versions)
+    is at that URL, so that a page stays a page's worth of work; the list's filters reach
+    all of it.
     """
 
-    references = None
-    cited_by = None
-    cited_by_count = None
-    cited_by_url = None
+    url = identity("api:study-detail")
+    authors = AuthorSerializer(source="author_list", many=True, read_only=True)
+    topics = slugs(Topic, "published_topics", help_text="Slugs of the study's topics.")
 
-    class Meta(StudySerializer.Meta):
+    class Meta:
+        model = Study
         fields = [
-            name
-            for name in StudySerializer.Meta.fields
-            if name not in ("references", "cited_by", "cited_by_count", "cited_by_url")
+            "url",
+            "html_url",
+            "slug",
+            "title",
+            "authors",
+            "year",
+            "journal",
+            "doi",
+            "doi_url",
+            "design",
+            "appraisal_status",
+            "risk_of_bias",
+            "is_open_access",
+            "citation_count",
+            "topics",
+            "status",
+            "published_at",
+            "updated_at",
+            "version",
+            "version_changed_at",
         ]
 
 

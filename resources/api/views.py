@@ -110,7 +110,7 @@ class StudyViewSet(PublicViewSet):
     """
 
     queryset = Study.objects.for_detail().with_versions()
-    list_queryset = Study.objects.for_api_list().with_versions()
+    list_queryset = Study.objects.for_api_list()
     serializer_class = serializers.StudySerializer
     list_serializer_class = serializers.StudyListSerializer
     filterset_class = StudyFilterSet

@@ -48,6 +48,24 @@ TOPIC_ORDERED_SCAN_FROM = 1000
 # A study's page and API record list this many of the studies citing it, newest first,
 # with their number and a link to all of them: a classic is cited by hundreds.
 CITED_BY_SHOWN = 20
+# The study's own columns an API list item shows (resources.api.serializers.StudyListSerializer).
+API_LIST_COLUMNS = (
+    "slug",
+    "title",
+    "year",
+    "journal",
+    "doi",
+    "design",
+    "appraisal_status",
+    "risk_of_bias",
+    "is_open_access",
+    "citation_count",
+    "status",
+    "published_at",
+    "updated_at",
+    "version",
+    "version_changed_at",
+)
 
 
 def links_to_published_interventions():
@@ -150,7 +168,13 @@ class StudyQuerySet(PublishableQuerySet):
     def for_detail(self):
         """A study's whole record (the API's): linked records limited to published ones,
         and the number of published studies citing it (`cited_by_count`); the newest of
-        those come from `Study.newest_citations`."""
+        those come from `Study.newest_citations`.
+
+        Outcomes, findings and the links to published interventions and recommendations
+        come as lists (`outcome_list`, `finding_list`, `published_intervention_links`,
+        `published_recommendation_evidence`): into the manager, Django builds a queryset
+        per study and relation when prefetching and again on each `.all()`.
+        """
         counted = (
             StudyReference.objects.filter(published_through("citing"), cited=models.OuterRef("pk"))
             .values("cited")
@@ -158,9 +182,33 @@ class StudyQuerySet(PublishableQuerySet):
             .values("studies")
         )
         return (
-            self.for_api_list()
+            self.for_list()
             .annotate(cited_by_count=Coalesce(models.Subquery(counted), 0))
             .prefetch_related(
+                models.Prefetch(
+                    "outcomes",
+                    # the slug of the practice an outcome measured
+                    queryset=Outcome.objects.select_related("intervention").only(
+                        *(f.name for f in Outcome._meta.concrete_fields), "intervention__slug"
+                    ),
+                    to_attr="outcome_list",
+                ),
+                models.Prefetch("findings", to_attr="finding_list"),
+                models.Prefetch(
+                    "risk_of_bias_domains",
+                    queryset=StudyBiasDomain.objects.in_tool_order(),
+                    to_attr="bias_domain_list",
+                ),
+                models.Prefetch(
+                    "intervention_links",
+                    queryset=links_to_published_interventions(),
+                    to_attr="published_intervention_links",
+                ),
+                models.Prefetch(
+                    "recommendation_evidence",
+                    queryset=evidence_in_published_recommendations(),
+                    to_attr="published_recommendation_evidence",
+                ),
                 models.Prefetch(
                     "reference_links",
                     queryset=StudyReference.objects.filter(published_through("cited"))
@@ -179,41 +227,14 @@ class StudyQuerySet(PublishableQuerySet):
         )
 
     def for_api_list(self):
-        """A page of the API list: a study's record but its references and citations,
-        which each study's own URL lists (dozens of studies a row at scale).
-
-        Outcomes, findings and the links to published interventions and recommendations
-        come as lists (`outcome_list`, `finding_list`, `published_intervention_links`,
-        `published_recommendation_evidence`): into the manager, Django builds a queryset
-        per study and relation when prefetching and again on each `.all()`, a sixth of
-        the time a page of 25 took.
-        """
-        return self.for_list().prefetch_related(
-            models.Prefetch(
-                "outcomes",
-                # the slug of the practice an outcome measured
-                queryset=Outcome.objects.select_related("intervention").only(
-                    *(f.name for f in Outcome._meta.concrete_fields), "intervention__slug"
-                ),
-                to_attr="outcome_list",
-            ),
-            models.Prefetch("findings", to_attr="finding_list"),
-            models.Prefetch(
-                "risk_of_bias_domains",
-                queryset=StudyBiasDomain.objects.in_tool_order(),
-                to_attr="bias_domain_list",
-            ),
-            models.Prefetch(
-                "intervention_links",
-                queryset=links_to_published_interventions(),
-                to_attr="published_intervention_links",
-            ),
-            models.Prefetch(
-                "recommendation_evidence",
-                queryset=evidence_in_published_recommendations(),
-                to_attr="published_recommendation_evidence",
-            ),
+        """A page of the API list: each study's summary, the columns of API_LIST_COLUMNS
+        with its byline (read as a row of the studies list reads it) and its topics'
+        slugs. The rest of its record is on its own URL (`for_detail`): reading and
+        serialising it for every row cost most of a page's time."""
+        topics = models.Prefetch(
+            "topics", queryset=Topic.objects.published().only("slug"), to_attr="published_topics"
         )
+        return self.for_rows().only(*API_LIST_COLUMNS).prefetch_related(topics)
 
 
 class StudyManager(SlugManager.from_queryset(StudyQuerySet)):

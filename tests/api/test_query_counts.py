@@ -62,10 +62,9 @@ def queries_for(client, django_assert_num_queries, path, expected):
 
 
 def test_studies(api, library, django_assert_num_queries):
-    # count, page, then one each: authors, learner levels, countries, topics, outcomes,
-    # findings, risk of bias domains, intervention links, recommendation evidence
-    # (references and citations are on each study's own URL), versions; then Last-Modified
-    queries_for(api, django_assert_num_queries, "/api/v1/studies/", 2 + 10 + LAST_MODIFIED)
+    # count, page, then authors and topics (a listed study is a summary: the rest of its
+    # record is on its own URL); then Last-Modified
+    queries_for(api, django_assert_num_queries, "/api/v1/studies/", 2 + 2 + LAST_MODIFIED)
 
 
 def test_interventions(api, library, django_assert_num_queries):
@@ -157,5 +156,8 @@ def test_a_page_reads_nothing_the_queryset_did_not_load(library, viewset, shape)
     request = Request(APIRequestFactory().get("/"))
     data = serializer_class(records, many=True, context={"request": request}).data
     assert records and len(data) == len(records)
-    assert any(record["versions"] for record in data)
-    assert all(len(record["versions"]) == record["version"] for record in data)
+    if "versions" in serializer_class.Meta.fields:  # a listed study gives its version alone
+        assert any(record["versions"] for record in data)
+        assert all(len(record["versions"]) == record["version"] for record in data)
+    else:
+        assert all("version" in record for record in data)

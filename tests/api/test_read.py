@@ -77,14 +77,23 @@ def test_a_study_links_to_its_interventions_recommendations_and_references(api):
     assert [link["study"]["slug"] for link in cited["cited_by"]] == ["citing"]
 
 
-def test_the_studies_list_leaves_references_and_citations_to_each_studys_own_url(api):
+def test_a_listed_study_is_a_summary_of_the_record_at_its_url(api):
     study = StudyFactory(slug="citing")
     StudyReferenceFactory(citing=study, cited=StudyFactory(slug="cited"))
+    StudyAuthorFactory(study=study, family_name="Okafor")
+    OutcomeFactory(study=study)
+    InterventionStudyFactory(study=study, intervention__slug="mentoring")
 
     listed = {row["slug"]: row for row in api.get("/api/v1/studies/").json()["results"]}
+    row = listed["citing"]
+    record = api.get(row["url"]).json()
 
-    assert "references" not in listed["citing"] and "cited_by" not in listed["cited"]
-    assert listed["citing"]["url"] == "http://testserver/api/v1/studies/citing/"
+    assert row["url"] == "http://testserver/api/v1/studies/citing/"
+    assert row == {name: record[name] for name in row}  # the record's own values
+    assert {"title", "authors", "year", "design", "appraisal_status", "topics"} <= set(row)
+    left_to_the_record = {"abstract", "outcomes", "findings", "interventions", "references"}
+    assert not left_to_the_record & set(row) and "cited_by" not in listed["cited"]
+    assert "versions" not in row and row["version"] == record["version"]
 
 
 def test_an_intervention_shows_its_rating_with_reasons_and_links_its_studies(api):
@@ -306,6 +315,20 @@ def test_schema_descriptions_come_from_each_records_serializer_not_the_apis_base
     base_notes = {api_serializers.ModelRulesSerializer.__doc__.split("\n")[0]}
     assert not any(note in description for note in base_notes for description in descriptions)
     assert components["StudyList"]["description"].startswith("A page of studies")
+
+
+def test_the_schema_documents_a_listed_study_as_a_summary_of_its_record(api):
+    schema = api.get("/api/v1/schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    page = schema["paths"]["/api/v1/studies/"]["get"]["responses"]["200"]["content"]
+    assert page["application/json"]["schema"]["$ref"].endswith("/PaginatedStudyListList")
+    listed, record = (
+        set(components["StudyList"]["properties"]),
+        set(components["Study"]["properties"]),
+    )
+    assert listed < record
+    assert {"abstract", "outcomes", "findings", "references", "versions"} <= record - listed
+    assert listed == set(api_serializers.StudyListSerializer.Meta.fields)
 
 
 def test_the_docs_use_only_the_apps_own_assets_and_no_inline_script(api):

@@ -13,7 +13,7 @@ from tests.factories import InterventionStudyFactory, OutcomeFactory
 def test_nested_records_are_linked_on_each_requests_own_host(settings):
     settings.ALLOWED_HOSTS = ["one.example", "two.example"]
     link = InterventionStudyFactory(intervention__slug="mentoring")
-    study = Study.objects.for_api_list().get(pk=link.study_id)
+    study = Study.objects.for_detail().get(pk=link.study_id)
 
     def intervention_url(host):
         request = Request(APIRequestFactory().get("/", HTTP_HOST=host))
@@ -29,7 +29,7 @@ def test_nested_rows_come_from_the_prefetched_list_when_the_queryset_made_one(
     django_assert_num_queries,
 ):
     outcome = OutcomeFactory(measure="Confidence in discussing racism")
-    study = Study.objects.for_api_list().get(pk=outcome.study_id)
+    study = Study.objects.for_detail().get(pk=outcome.study_id)
     with django_assert_num_queries(0):
         rows = StudySerializer().fields["outcomes"].get_attribute(study)
     assert [row.measure for row in rows] == ["Confidence in discussing racism"]
