@@ -773,6 +773,33 @@ class InterventionSerializer(ModelRulesSerializer):
         return evidence_counts(obj)
 
 
+class InterventionListSerializer(InterventionSerializer):
+    """A page of interventions: each with both answers (`rating`, `confidence`) and its
+    evidence counted by design, not the evidence profile and reasons behind them.
+
+    A profile names up to ten studies for each outcome level with their results, tens of
+    kilobytes at scale; the record's own URL gives it, with the reasons for the rating.
+    """
+
+    evidence_profile = None
+    computed_rating_reasons = None
+    confidence = serializers.SerializerMethodField(
+        help_text="What is it like? The GRADE-CERQual confidence of the findings of studies "
+        "that explored it, or empty; its record's evidence_profile gives the reasons."
+    )
+
+    class Meta(InterventionSerializer.Meta):
+        fields = [
+            name
+            for name in InterventionSerializer.Meta.fields
+            if name not in ("evidence_profile", "computed_rating_reasons")
+        ]
+        fields.insert(fields.index("rating") + 1, "confidence")
+
+    def get_confidence(self, intervention) -> str:
+        return intervention.evidence_summary.confidence
+
+
 class StudyListSerializer(HtmlUrlMixin, serializers.ModelSerializer):
     """A page of studies: what an integration needs to choose one (its citation, design,
     appraisal and topics), with `url` to its whole record.

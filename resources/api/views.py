@@ -143,6 +143,7 @@ class InterventionViewSet(PublicViewSet):
     queryset = Intervention.objects.for_detail().with_versions()
     list_queryset = Intervention.objects.for_api_list().with_versions()
     serializer_class = serializers.InterventionSerializer
+    list_serializer_class = serializers.InterventionListSerializer
     filterset_class = InterventionFilterSet
 
     @extend_schema(responses=serializers.InterventionStudyLinkSerializer(many=True))

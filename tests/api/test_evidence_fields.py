@@ -128,6 +128,25 @@ def test_a_practices_evidence_profile_names_some_studies_and_counts_them_all(api
     assert api.get(body["studies_url"]).json()["count"] == 6
 
 
+def test_a_page_of_practices_gives_both_answers_and_leaves_the_profile_to_each_record(api):
+    practice = InterventionFactory(slug="mentoring")
+    link = InterventionStudyFactory(intervention=practice)
+    OutcomeFactory(study=link.study, kirkpatrick_level="2a")
+    FindingFactory(study=link.study, confidence=Certainty.LOW)
+    refresh_rating(practice)
+    record = api.get("/api/v1/interventions/mentoring/").json()
+
+    (listed,) = api.get("/api/v1/interventions/").json()["results"]
+
+    assert (listed["rating"], listed["confidence"]) == (record["rating"], "low")
+    assert listed["confidence"] == record["evidence_profile"]["experience"]["confidence"]
+    assert "evidence_profile" not in listed and "computed_rating_reasons" not in listed
+    assert listed["url"].endswith("/api/v1/interventions/mentoring/")
+    assert {name: record[name] for name in listed if name != "confidence"} == {
+        name: value for name, value in listed.items() if name != "confidence"
+    }
+
+
 def test_a_profile_stored_before_the_bound_counts_its_lists(api):
     """Until a rebuild or a save recomputes it, its lists hold every study: their length."""
     link = InterventionStudyFactory(intervention__slug="mentoring")
