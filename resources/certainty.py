@@ -454,25 +454,20 @@ def recommendation_evidence(
     """`interventions` with their `evidence_profile`; the slugs of its published, appraised
     studies; those studies' findings.
 
-    A row counts when one of those studies is among the row's. A stored row names only
-    some of its studies (ROW_STUDIES): where none of those named is one of them and the
-    row has more, the database says whether one of the rest is (`_evaluated_levels`, one
-    query for all such rows, asked only when there are some)."""
+    A row counts when one of those studies has an outcome at its level naming the
+    practice it evaluated. A stored row names only some of its studies (ROW_STUDIES), so
+    the database says which rows count (`_evaluated_levels`): one query for all of them,
+    whatever the library's size."""
     profiles = [
-        (intervention, row, bool(study_slugs & {study["slug"] for study in row["studies"]}))
+        (intervention, row)
         for intervention in interventions
         for row in (intervention.evidence_profile or {}).get("effectiveness", [])
     ]
-    unnamed = [
-        (intervention, row)
-        for intervention, row, named in profiles
-        if not named and row.get("study_count", 0) > len(row["studies"])
-    ]
-    found = _evaluated_levels(unnamed, study_slugs) if unnamed and study_slugs else set()
+    found = _evaluated_levels(profiles, study_slugs) if profiles and study_slugs else set()
     rows = [
         (intervention, row)
-        for intervention, row, named in profiles
-        if named or (intervention.pk, row["level"]) in found
+        for intervention, row in profiles
+        if (intervention.pk, row["level"]) in found
     ]
     findings = [finding for finding in findings if finding.confidence]
     candidates = [row["certainty"] for _, row in rows] + [f.confidence for f in findings]

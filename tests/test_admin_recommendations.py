@@ -9,6 +9,8 @@ from resources.models import Certainty, EffectCertainty, Intervention, Recommend
 from tests.factories import (
     FindingFactory,
     InterventionFactory,
+    InterventionStudyFactory,
+    OutcomeFactory,
     RecommendationEvidenceFactory,
     RecommendationFactory,
     StudyFactory,
@@ -133,6 +135,8 @@ def test_the_interventions_chosen_on_the_form_count_toward_the_cap(editor_client
     """A Summary of Findings row counts only for a practice the recommendation concerns."""
     practice = InterventionFactory()
     study = StudyFactory(appraised=True)
+    InterventionStudyFactory(intervention=practice, study=study)  # evaluated it
+    OutcomeFactory(study=study, intervention=practice, kirkpatrick_level="2a")
     practice.evidence_profile = {
         "effectiveness": [
             {"level": "2a", "certainty": "low", "studies": [{"slug": study.slug}]},

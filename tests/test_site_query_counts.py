@@ -98,8 +98,9 @@ def test_recommendation_page_query_count(visitor, django_assert_num_queries, siz
             RecommendationEvidenceFactory(recommendation=recommendation, study=link.study)
     # the recommendation; its published interventions; its published evidence with
     # studies; its published topics; its evidence profile: the slugs of its appraised
-    # studies, the practices it concerns with their stored answers, those studies' findings
-    with django_assert_num_queries(7):
+    # studies, the practices it concerns with their stored answers, which of their rows
+    # its studies count toward, those studies' findings
+    with django_assert_num_queries(8):
         assert visitor.get(recommendation.get_absolute_url()).status_code == 200
 
 
