@@ -212,18 +212,23 @@ def rebuild() -> None:
         (SearchWord(word=word, records=count) for word, count in sorted(records.items())),
         batch_size=1000,
     )
-    _refresh_sqlite_statistics()
+    _refresh_statistics()
 
 
-def _refresh_sqlite_statistics() -> None:
-    """Give SQLite's planner row counts for every table, after a bulk change.
+def _refresh_statistics() -> None:
+    """Give the planner fresh statistics after the index was written anew.
 
-    Without them it guesses: it ran the full-text match once per record instead of once
-    per search, and walked all the published studies to find a page's recommendation
-    evidence rather than the other way round. PostgreSQL keeps its own statistics.
+    Without them it guesses. SQLite ran the full-text match once per record instead of
+    once per search, and walked all the published studies to find a page's recommendation
+    evidence rather than the other way round; it gets `ANALYZE` of every table. PostgreSQL
+    analyses on its own only when autovacuum is on and gets round to it: meanwhile, after a
+    rebuild of 100,000 studies, a rare word's search took 77 ms instead of 24, so it gets
+    `ANALYZE` of the index's two tables (inside the rebuild's transaction, which counts
+    the rows it wrote).
     """
     connection = connections[SearchEntry.objects.db]
-    if connection.vendor != "sqlite":
-        return
+    tables = ", ".join(
+        connection.ops.quote_name(model._meta.db_table) for model in (SearchEntry, SearchWord)
+    )
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("ANALYZE" if connection.vendor == "sqlite" else f"ANALYZE {tables}")
