@@ -268,10 +268,6 @@ def kept(studies, limit: int, participants: dict | None = None) -> list:
     return sorted(studies, key=lambda s: weight(s, participants.get(s.slug)))[:limit]
 
 
-def _names(studies) -> str:
-    return "; ".join(f"{s.title} ({s.year})" if s.year else s.title for s in studies)
-
-
 def _downgrade(domain: str, steps: int, why: str, studies, participants=None) -> dict:
     levels = "one level" if steps == 1 else "two levels"
     return {

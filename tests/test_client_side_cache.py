@@ -29,7 +29,7 @@ redis = pytest.importorskip("redis")
 from redis.cache import CacheConfig  # noqa: E402  (after the skip when redis is absent)
 
 PROJECT = Path(__file__).resolve().parents[1]
-REDIS_SERVER = PROJECT / ".venv" / "redis-8.0.2" / "redis-server"
+REDIS_SERVER = PROJECT / ".venv" / "redis-server"  # `make redis`
 TOPICS = reverse("resources:topic-list")
 
 

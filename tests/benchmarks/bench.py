@@ -155,7 +155,7 @@ def redis_version(url: str) -> str | None:
 
 
 # `make redis` builds it: client-side caching needs Redis 7.4 or later, Debian 12 has 7.0.
-BUILT_REDIS = ROOT / ".venv" / "redis-8.0.2" / "redis-server"
+BUILT_REDIS = ROOT / ".venv" / "redis-server"
 REDIS_URL = redis_url()  # as found; main() may choose another (warm_redis)
 CLIENT_CACHE = False  # DJANGO_REDIS_CLIENT_CACHE for the warm runs
 
