@@ -67,7 +67,9 @@ def intervention_detail(request, slug):
         Intervention.objects.published()
         .filter(pk__in=Intervention.objects.filter(topics__in=topic_ids).values("pk"))
         .exclude(pk=intervention.pk)
-        .order_by("name")[:RELATED_SIZE]
+        .order_by("name")
+        # a name, a link and a badge: not the profiles stored with each rating
+        .only("name", "slug", "rating")[:RELATED_SIZE]
     )
     all_studies = reverse("resources:study-list") + "?" + urlencode({"intervention": slug})
     intervention.version_list = versions.history(intervention) if intervention.version > 1 else []
