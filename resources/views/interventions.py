@@ -31,8 +31,17 @@ RELATED_SIZE = 12
 def summary_of_findings(intervention) -> list[dict]:
     """Its stored Summary of Findings rows (`resources.certainty.grade_level`), each with
     how many of its studies and outcomes it does not name, the same for each downgrade,
-    and the studies list narrowed to the practice and the row's level, where they are."""
+    each named study's address, and the studies list narrowed to the practice and the
+    row's level, where they are."""
     study_list = reverse("resources:study-list")
+    urls = {}  # a study is named in several rows and downgrades: its address is found once
+
+    def addressed(studies: list[dict]) -> list[dict]:
+        for study in studies:
+            if study["slug"] not in urls:
+                urls[study["slug"]] = reverse("resources:study-detail", args=[study["slug"]])
+        return [study | {"url": urls[study["slug"]]} for study in studies]
+
     rows = []
     for row in intervention.effectiveness:
         narrowed = urlencode({"intervention": intervention.slug, "outcome_level": row["level"]})
@@ -41,6 +50,7 @@ def summary_of_findings(intervention) -> list[dict]:
         rows.append(
             row
             | {
+                "studies": addressed(row["studies"]),
                 "study_count": studies,
                 "more_studies": studies - len(row["studies"]),
                 "more_outcomes": outcomes - len(row["outcomes"]),
@@ -48,8 +58,9 @@ def summary_of_findings(intervention) -> list[dict]:
                 "downgrades": [
                     downgrade
                     | {
+                        "studies": addressed(downgrade["studies"]),
                         "more_studies": downgrade.get("study_count", len(downgrade["studies"]))
-                        - len(downgrade["studies"])
+                        - len(downgrade["studies"]),
                     }
                     for downgrade in row["downgrades"]
                 ],
