@@ -28,6 +28,7 @@ of distinct studies in the union of the two sources.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db import transaction
@@ -77,17 +78,44 @@ class Cell:
     def noun(self) -> str:
         return "study" if self.count == 1 else "studies"
 
+    @property
+    def summary(self) -> str:
+        """The phone list's line, e.g. "2b Knowledge and skills: 3 studies"."""
+        return f"{self.level.label}: {self.count} {self.noun}"
+
+    @property
+    def note(self) -> str:
+        """What the grid and the phone list say under the count, in the same words."""
+        notes = []
+        if self.certainty:
+            notes.append(f"certainty: {self.certainty.label.lower()}")
+        if self.best_confidence:
+            notes.append(f"best confidence: {self.best_confidence.label.lower()}")
+        return "; ".join(notes) or "certainty not yet judged"
+
 
 @dataclass
 class Row:
+    """A practice's row. The grid and the phone list both show it, so what they read is
+    worked out once a row."""
+
     intervention: Intervention
     cells: list[Cell]
 
-    @property
+    @cached_property
+    def url(self) -> str:
+        return self.intervention.get_absolute_url()
+
+    @cached_property
+    def confidence(self) -> str:
+        """Its answer to "What is it like?", as its cards give it."""
+        return self.intervention.evidence_summary.confidence
+
+    @cached_property
     def with_evidence(self) -> list[Cell]:
         return [cell for cell in self.cells if not cell.is_gap]
 
-    @property
+    @cached_property
     def gap_labels(self) -> list[str]:
         return [cell.level.label for cell in self.cells if cell.is_gap]
 

@@ -23,17 +23,12 @@ def _cell(cell, name: str) -> str:
     finding reporting a change after the intervention adds its CERQual confidence."""
     if cell.is_gap:
         return GAP
-    notes = []
-    if cell.certainty:
-        notes.append(f"certainty: {escape(cell.certainty.label.lower())}")
-    if cell.best_confidence:
-        notes.append(f"best confidence: {escape(cell.best_confidence.label.lower())}")
     kind = f" cert--{cell.certainty.value}" if cell.certainty else ""
     return (
         f'<td class="has-studies{kind}"><a href="{escape(cell.studies_url)}">'
         f'<span class="count">{cell.count}</span> {cell.noun}'
         f'<span class="visually-hidden"> of {name} at level {LEVEL_LABELS[cell.level]}</span>'
-        f'<br><span class="muted">{"; ".join(notes) or "certainty not yet judged"}</span></a></td>'
+        f'<br><span class="muted">{escape(cell.note)}</span></a></td>'
     )
 
 
