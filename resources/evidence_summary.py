@@ -91,11 +91,10 @@ class EvidenceSummary:
 def summarise(intervention) -> EvidenceSummary:
     """From what `refresh_rating` stored on the practice's row."""
     counts = intervention.published_evidence
-    profile = intervention.evidence_profile or {}
     return EvidenceSummary(
         rating=EffectCertainty(intervention.rating),
-        confidence=profile.get("experience", {}).get("confidence", ""),
+        confidence=intervention.profile_confidence or "",
         studies=sum(studies for studies, _ in counts.values()),
         appraised=sum(appraised for _, appraised in counts.values()),
-        links=profile.get("links", {}),
+        links=intervention.profile_links or {},
     )

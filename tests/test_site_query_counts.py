@@ -7,6 +7,7 @@ would make the larger one fail.
 import pytest
 
 from resources import changes
+from resources.models import Intervention
 from tests.factories import (
     FindingFactory,
     InterventionFactory,
@@ -151,3 +152,15 @@ def test_an_interventions_links_are_sorted_without_the_studies_long_texts():
     for link in links:
         assert {"abstract", "key_findings", "limitations"} <= link.study.get_deferred_fields()
         assert not {"slug", "title", "year", "design"} & link.study.get_deferred_fields()
+
+
+def test_a_cards_answers_are_read_without_decoding_the_evidence_profile():
+    """A card shows two values of the stored profile (the best CERQual confidence and the
+    studies by what they did with it); the profile names tens of studies and their
+    results, so the list's query reads the two values and leaves the profile behind."""
+    intervention = build_library(1)[0]
+    card = Intervention.objects.published().for_list().get(pk=intervention.pk)
+    assert {"evidence_profile", "computed_rating_reasons"} <= card.get_deferred_fields()
+    whole = Intervention.objects.get(pk=intervention.pk)
+    assert whole.evidence_profile["links"]  # the rules have been applied
+    assert card.evidence_summary == whole.evidence_summary

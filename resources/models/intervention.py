@@ -3,7 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.fields.json import KT
 from django.urls import reverse
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from .base import Publishable, PublishableQuerySet, SlugManager, published_through
@@ -57,21 +59,33 @@ class InterventionQuerySet(PublishableQuerySet):
         """Strongest evidence first, then by name: the index `intervention_strongest`."""
         return self.order_by("-rating_rank", "name")
 
+    def with_answers(self):
+        """The two values of the stored evidence profile that a card shows (the best
+        CERQual confidence and the studies by what they did with the practice), read by
+        the database, without the profile and the rating's reasons: a profile names tens
+        of studies and their results, tens of kilobytes to decode for every row."""
+        return self.defer("evidence_profile", "computed_rating_reasons").annotate(
+            profile_confidence=KT("evidence_profile__experience__confidence"),
+            profile_links=F("evidence_profile__links"),
+        )
+
     def for_list(self):
-        """What a card needs beyond its own row (which stores its evidence counts): topics."""
-        return self.with_published_topics()
+        """What a card needs beyond its own row (which stores its evidence counts): topics
+        and its two answers."""
+        return self.with_published_topics().with_answers()
 
     def for_api_list(self):
         """A page of the API list: a card's data and the published recommendations."""
         return self.for_list().with_published_recommendations()
 
     def for_detail(self):
-        """The API's intervention: a card's data and its recommendations.
+        """The whole intervention, its evidence profile with it, its topics and its
+        recommendations.
 
         Its studies, hundreds at scale, are a paginated list of their own
         (`Intervention.published_study_links()`).
         """
-        return self.for_api_list()
+        return self.with_published_topics().with_published_recommendations()
 
 
 def _published_links():
@@ -228,6 +242,18 @@ class Intervention(Publishable):
     def evidence_counts(self) -> dict[str, tuple[int, int]]:
         """{design: (published studies, appraised)}, as `refresh_rating` last stored them."""
         return {design: tuple(counts) for design, counts in self.published_evidence.items()}
+
+    @cached_property
+    def profile_confidence(self) -> str | None:
+        """The best CERQual confidence among its findings, as the profile stores it
+        (`QuerySet.with_answers()` reads it in the query instead)."""
+        return (self.evidence_profile or {}).get("experience", {}).get("confidence")
+
+    @cached_property
+    def profile_links(self) -> dict[str, int] | None:
+        """Its published studies by what they did with it, as the profile stores them
+        (`QuerySet.with_answers()` reads them in the query instead)."""
+        return (self.evidence_profile or {}).get("links")
 
     @property
     def evidence_summary(self):

@@ -71,7 +71,7 @@ def summary_of_findings(intervention) -> list[dict]:
 
 def intervention_detail(request, slug):
     # the page's evidence table is `Intervention.evidence_table`, the newest links only
-    interventions = Intervention.objects.published().for_list().with_published_recommendations()
+    interventions = Intervention.objects.published().for_detail()
     intervention = get_object_or_404(interventions, slug=slug)
     topic_ids = [topic.pk for topic in intervention.published_topics]
     related = (
