@@ -1,7 +1,10 @@
 """The public pages an educator reads: what each shows, and what it never shows."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
+from django.utils import formats
 from django.utils.html import escape
 
 from resources.certainty import CERQUAL_RULES, GRADE_RULES
@@ -532,3 +535,10 @@ def test_feed_shows_curator_markdown_through_the_sanitised_rendering(visitor):
     body = visitor.get(reverse("feed")).content.decode()
     assert "Students &lt;strong&gt;mentor&lt;/strong&gt; senior staff." in body
     assert "**mentor**" not in body
+
+
+def test_dates_read_the_british_way_with_translation_off(settings):
+    """USE_I18N is off (the site has no translations); en-GB's formats still apply."""
+    assert not settings.USE_I18N
+    assert formats.date_format(date(2026, 12, 8)) == "8 Dec 2026"
+    assert formats.get_format("DATE_INPUT_FORMATS")[0] == "%d/%m/%Y"
