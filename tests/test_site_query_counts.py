@@ -97,11 +97,11 @@ def test_recommendation_page_query_count(visitor, django_assert_num_queries, siz
         recommendation.interventions.add(intervention)
         for link in intervention.study_links.all():
             RecommendationEvidenceFactory(recommendation=recommendation, study=link.study)
-    # the recommendation; its published interventions; its published evidence with
-    # studies; its published topics; its evidence profile: the slugs of its appraised
-    # studies, the practices it concerns with their stored answers, which of their rows
-    # its studies count toward, those studies' findings
-    with django_assert_num_queries(8):
+    # the recommendation; its published interventions with their stored answers; its
+    # published evidence with studies; its published topics; its evidence profile, from
+    # those: which of the practices' rows its appraised studies count toward, and those
+    # studies' findings
+    with django_assert_num_queries(6):
         assert visitor.get(recommendation.get_absolute_url()).status_code == 200
 
 

@@ -883,8 +883,9 @@ class RecommendationProfileSerializer(serializers.Serializer):
 
 
 def recommendation_profile(recommendation) -> dict:
-    """What `Recommendation.evidence_profile` says it rests on, as the API shows it."""
-    evidence = recommendation.evidence_profile()
+    """What `Recommendation.evidence_profile` says it rests on, as the API shows it (of a
+    record from `for_detail()`, read from what that loaded)."""
+    evidence = recommendation.detail_evidence_profile()
     return {
         "certainty_ceiling": evidence.ceiling.value,
         "ceiling_reason": evidence.reason,

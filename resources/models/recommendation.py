@@ -57,18 +57,24 @@ class RecommendationQuerySet(PublishableQuerySet):
         )
 
     def for_detail(self):
-        """The studies behind it (published only, each once) and what it concerns."""
+        """The studies behind it (published only, each once) and what it concerns, with
+        what `Recommendation.detail_evidence_profile` reads: each study's appraisal status
+        and each practice's stored answers."""
+        from .intervention import Intervention
+
         evidence = (
             RecommendationEvidence.objects.filter(published_through("study"))
             .select_related("study")
             .order_by("relation", "-study__year", "study__title")
         )
-        return (
-            self.for_list()
-            .with_published_topics()
-            .prefetch_related(
-                models.Prefetch("evidence", queryset=evidence, to_attr="published_evidence")
-            )
+        interventions = Intervention.objects.published().only(
+            "slug", "name", "rating", "evidence_profile"
+        )
+        return self.with_published_topics().prefetch_related(
+            models.Prefetch(
+                "interventions", queryset=interventions, to_attr="published_interventions"
+            ),
+            models.Prefetch("evidence", queryset=evidence, to_attr="published_evidence"),
         )
 
 
@@ -170,6 +176,29 @@ class Recommendation(Publishable):
         slugs = set(studies.values_list("slug", flat=True))
         return recommendation_evidence(
             interventions.only("slug", "name", "evidence_profile"), slugs, findings
+        )
+
+    def detail_evidence_profile(self):
+        """`evidence_profile()` of a record from `for_detail()`, read from what that loaded
+        (its published studies and the practices it concerns, with their stored answers):
+        only its studies' findings, and which rows they count toward, are queried."""
+        from resources.certainty import recommendation_evidence
+
+        from .choices import AppraisalStatus
+        from .study import Finding
+
+        appraised = {
+            link.study.pk: link.study.slug
+            for link in self.published_evidence
+            if link.study.appraisal_status == AppraisalStatus.APPRAISED
+        }
+        findings = (
+            Finding.objects.filter(study__in=list(appraised))
+            .select_related("study")
+            .only("study__slug", "study__title", "position", "statement", "confidence")
+        )
+        return recommendation_evidence(
+            self.published_interventions, set(appraised.values()), findings
         )
 
 

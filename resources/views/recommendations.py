@@ -51,7 +51,7 @@ def recommendation_detail(request, slug):
         "resources/recommendation_detail.html",
         {
             "recommendation": recommendation,
-            "evidence": recommendation.evidence_profile(),
+            "evidence": recommendation.detail_evidence_profile(),
             "evidence_groups": groups,
             "export_links": export_links(
                 [("recommendation", slug)], len(recommendation.published_evidence)
