@@ -97,12 +97,14 @@ def _by_doi(model: type, query: Query) -> Q:
 def _known(engine, query: Query):
     """1 for a known item the query names: a study by an author of that family name, or
     a record whose title holds the words typed as a phrase; 0 for the rest."""
-    named = Q(pk__in=[])
+    named = Q()
     if engine.model is Study:
         authors = StudyAuthor.objects.filter(study=OuterRef("pk"))
-        named = Q(Exists(authors.filter(family_name__iexact=query.text.strip())))
+        named |= Q(Exists(authors.filter(family_name__iexact=query.text.strip())))
     if len(query.words) > 1:
         named |= engine.in_title(query.words)
+    if not named:  # nothing can be known: every record is 0
+        return Value(0, output_field=IntegerField())
     return Case(When(named, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
@@ -180,25 +182,24 @@ class SearchResults:
 
 def _best(kind: Kind, engine, query: Query, limit: int, newest: list) -> list:
     """`kind`'s best `limit` matches, known items first, from among its newest RANKED
-    matches, each with its marked title, snippet, byline and about as `search_title`,
-    `search_snippet`, `search_byline` and `search_about`.
+    matches, each with its marked title and snippet as `search_title` and `search_snippet`,
+    and its marked byline and about, for a kind whose entries hold them, as `search_byline`
+    and `search_about`.
 
     `newest` is the keys of the newest matches, newest first (the count's): the newest
     RANKED are those from the RANKED-th newest key up, a range of the index that each
     engine seeks to, rather than every match joined and then cut to the range.
     """
     lowest = newest[:RANKED][-1]
+    marked = {"search_title": engine.title_marked(), "search_snippet": engine.snippet_marked()}
+    if "byline" in kind.parts:
+        marked["search_byline"] = engine.byline_marked()
+    if "about" in kind.parts:
+        marked["search_about"] = engine.about_marked()
     return list(
         kind.for_results()
         .filter(engine.condition(), Q(**{f"{engine.record_key}__gte": lowest}))
-        .annotate(
-            search_rank=engine.rank(),
-            search_known=_known(engine, query),
-            search_title=engine.title_marked(),
-            search_snippet=engine.snippet_marked(),
-            search_byline=engine.byline_marked(),
-            search_about=engine.about_marked(),
-        )
+        .annotate(search_rank=engine.rank(), search_known=_known(engine, query), **marked)
         .order_by(*BEST_FIRST)[:limit]
     )
 
@@ -206,7 +207,11 @@ def _best(kind: Kind, engine, query: Query, limit: int, newest: list) -> list:
 def _why(row) -> str:
     """The marked text that says why a record matched: its snippet, or else its authors
     or what it is about (journal, DOI, topics), whichever holds a match."""
-    for text in (row.search_snippet, row.search_byline, row.search_about):
+    for text in (
+        row.search_snippet,
+        getattr(row, "search_byline", ""),
+        getattr(row, "search_about", ""),
+    ):
         if text and START in text:
             return text
     return row.search_snippet

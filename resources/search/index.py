@@ -39,6 +39,8 @@ class Kind:
     model: type
     entry_field: str  # SearchEntry's link to the model
     list_url_name: str  # the filtered list that shows every match
+    # the parts of the entry that hold text for this kind (`parts_of`); the others are empty
+    parts: tuple[str, ...] = ("title", "byline", "about", "body")
 
     @property
     def list_url(self) -> str:
@@ -81,11 +83,25 @@ class Kind:
         return queryset.prefetch_related(published)
 
     def for_results(self) -> QuerySet:
-        """The published records as a result line shows them."""
-        queryset = self.model.objects.published()
+        """The published records as a result line shows them: the columns it reads, and
+        no more. Its title and snippet come highlighted from the index, and the database
+        sorts the row of every ranked match with these columns to find the best."""
+        queryset = self.model.objects.published().only(*RESULT_FIELDS[self.model])
         if self.model is Study:
             return queryset.for_rows()
-        return queryset  # an intervention's row holds its card's evidence counts
+        return queryset
+
+
+# What a result line reads of its record besides the highlighted title and snippet: its
+# link, and a study's byline (`for_rows`), year, journal and design (and a DOI's, its
+# title and DOI), an intervention's evidence as its row stores it (`evidence_summary`),
+# a recommendation's strength and certainty.
+RESULT_FIELDS = {
+    Study: ("slug", "title", "year", "journal", "doi", "design"),
+    Intervention: ("slug", "rating", "published_evidence", "evidence_profile"),
+    Recommendation: ("slug", "strength", "certainty"),
+    Topic: ("slug",),
+}
 
 
 KINDS = (
@@ -96,6 +112,7 @@ KINDS = (
         Intervention,
         "intervention",
         "resources:intervention-list",
+        ("title", "about", "body"),
     ),
     Kind(
         "recommendations",
@@ -103,8 +120,9 @@ KINDS = (
         Recommendation,
         "recommendation",
         "resources:recommendation-list",
+        ("title", "about", "body"),
     ),
-    Kind("topics", "Topics", Topic, "topic", "resources:topic-list"),
+    Kind("topics", "Topics", Topic, "topic", "resources:topic-list", ("title", "body")),
 )
 KIND_BY_MODEL = {kind.model: kind for kind in KINDS}
 
