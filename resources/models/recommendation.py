@@ -28,12 +28,12 @@ class RecommendationQuerySet(PublishableQuerySet):
         )
 
     def with_published_topics(self):
+        """Its published topics by name and link (the API lists their slugs)."""
         from .topic import Topic
 
+        topics = Topic.objects.published().only("slug", "name")
         return self.prefetch_related(
-            models.Prefetch(
-                "topics", queryset=Topic.objects.published(), to_attr="published_topics"
-            )
+            models.Prefetch("topics", queryset=topics, to_attr="published_topics")
         )
 
     def for_api_list(self):
@@ -65,6 +65,17 @@ class RecommendationQuerySet(PublishableQuerySet):
         evidence = (
             RecommendationEvidence.objects.filter(published_through("study"))
             .select_related("study")
+            # what the page and the API name a study by, not the whole record
+            .only(
+                "recommendation",
+                "relation",
+                "note",
+                "study__slug",
+                "study__title",
+                "study__year",
+                "study__design",
+                "study__appraisal_status",
+            )
             .order_by("relation", "-study__year", "study__title")
         )
         interventions = Intervention.objects.published().only(
