@@ -164,6 +164,43 @@ def assess(
     return Assessment(rating, reasons, profile)
 
 
+# What a practice the rules have not yet been applied to answers: "no evaluation yet".
+NO_PROFILE = {
+    "effectiveness": [],
+    "experience": {"confidence": "", "confidence_label": "", "findings": 0, "studies": []},
+    "links": {"evaluated": 0, "explored": 0, "described": 0},
+    "waiting": [],
+}
+
+
+def _counted(record: dict, listed: str, total: str) -> dict:
+    return record if total in record else record | {total: len(record.get(listed, []))}
+
+
+def stored_profile(intervention: Intervention) -> dict:
+    """Its evidence profile as `assess` stored it, whole, for the API to give as it is.
+
+    A profile stored before its lists were bounded has no totals beside them, and its
+    lists name every study (until `changes.rebuild` or a save recomputes it): their
+    lengths are its totals.
+    """
+    profile = NO_PROFILE | (intervention.evidence_profile or {})
+    return profile | {
+        "effectiveness": [
+            _counted(_counted(row, "studies", "study_count"), "outcomes", "outcome_count")
+            | {
+                "downgrades": [
+                    _counted(downgrade, "studies", "study_count")
+                    for downgrade in row.get("downgrades", [])
+                ]
+            }
+            for row in profile["effectiveness"]
+        ],
+        "experience": _counted(profile["experience"], "studies", "study_count"),
+        **({} if "waiting_count" in profile else {"waiting_count": len(profile["waiting"])}),
+    }
+
+
 def assess_stored(intervention: Intervention) -> Assessment:
     """Assess `intervention` from the database: four queries."""
     links = list(

@@ -41,6 +41,7 @@ from resources.models import (
     Version,
 )
 from resources.models.study import CITED_BY_SHOWN
+from resources.rating import stored_profile
 
 from .exceptions import as_drf_errors
 
@@ -675,6 +676,8 @@ class LinkCountsSerializer(serializers.Serializer):
     described = serializers.IntegerField()
 
 
+# The shape of a practice's stored evidence profile (`resources.rating.assess`), as the
+# schema documents it; the API gives the stored profile as it is.
 class EvidenceProfileSerializer(serializers.Serializer):
     effectiveness = OutcomeCertaintySerializer(
         many=True, help_text="Does it work? GRADE certainty per outcome level, with reasons."
@@ -686,17 +689,6 @@ class EvidenceProfileSerializer(serializers.Serializer):
         help_text=_at_most(ROW_STUDIES, "Studies that evaluated or explored it, not yet appraised"),
     )
     waiting_count = TotalField("waiting", help_text="How many studies wait for appraisal, in all.")
-
-    EMPTY = {  # the totals beside the lists count them (TotalField)
-        "effectiveness": [],
-        "experience": {"confidence": "", "confidence_label": "", "findings": 0, "studies": []},
-        "links": {"evaluated": 0, "explored": 0, "described": 0},
-        "waiting": [],
-    }
-
-    def to_representation(self, instance):
-        # a practice the rules have not yet been applied to answers "no evaluation yet"
-        return super().to_representation(self.EMPTY | (instance or {}))
 
 
 class InterventionSerializer(ModelRulesSerializer):
@@ -720,8 +712,7 @@ class InterventionSerializer(ModelRulesSerializer):
         help_text="Does it work? The highest GRADE certainty of an effect across its outcome "
         "levels, or not_evaluated; the curator's override where there is one.",
     )
-    evidence_profile = EvidenceProfileSerializer(
-        read_only=True,
+    evidence_profile = serializers.SerializerMethodField(
         help_text="Both answers with their reasons: GRADE certainty per outcome level and "
         "GRADE-CERQual confidence, never blended.",
     )
@@ -771,6 +762,12 @@ class InterventionSerializer(ModelRulesSerializer):
     @extend_schema_field(EvidenceCountsSerializer)
     def get_evidence(self, obj) -> dict:
         return evidence_counts(obj)
+
+    @extend_schema_field(EvidenceProfileSerializer)
+    def get_evidence_profile(self, intervention) -> dict:
+        # the profile as the rules stored it, in the shape EvidenceProfileSerializer
+        # documents: tens of studies and their results, not walked field by field
+        return stored_profile(intervention)
 
 
 class InterventionListSerializer(InterventionSerializer):
