@@ -1,10 +1,18 @@
 """The FilterSets' forms: widgets, labels and help text come from the filters' declarations,
 and each form is its own, so one page's pick-list never leaks into the next."""
 
+import pytest
 from django import forms
+from django.forms.renderers import Jinja2
 from django.http import QueryDict
 
-from resources.filters import InterventionFilterSet, StudyFilterSet
+from resources.filters import (
+    CountedCheckboxes,
+    CountedChoices,
+    CountedSelect,
+    InterventionFilterSet,
+    StudyFilterSet,
+)
 from resources.models import Intervention, Study
 
 
@@ -60,3 +68,27 @@ def test_changing_one_forms_field_leaves_the_next_forms_alone():
     later = study_filters().form
     assert "Mentorship" not in str(later["topic"])
     assert later.fields["topic"].help_text != "Changed for one page"
+
+
+class DjangosCountedSelect(CountedChoices, forms.Select):
+    """The counted select with Django's own widget templates, to compare against."""
+
+
+class DjangosCountedCheckboxes(CountedChoices, forms.CheckboxSelectMultiple):
+    """The counted checkboxes with Django's own widget templates, to compare against."""
+
+
+@pytest.mark.parametrize(
+    ("ours", "djangos"),
+    [(CountedSelect, DjangosCountedSelect), (CountedCheckboxes, DjangosCountedCheckboxes)],
+)
+def test_counted_widgets_write_the_html_of_djangos_own_templates(ours, djangos):
+    choices = [("", "Any"), ("Designs", [("rct", "Trial <RCT>"), ("cohort", "Cohort")]), ("q", "Q")]
+    renderer = Jinja2()
+    html = []
+    for widget_class in (ours, djangos):
+        widget = widget_class(attrs={"id": "id_design", "class": "wide"}, choices=choices)
+        widget.counts = {"rct": 3, "cohort": 0, "q": 1}
+        html.append(widget.render("design", ["rct"], renderer=renderer))
+    assert html[0] == html[1]
+    assert "disabled" in html[0] and "Trial &lt;RCT&gt; · 3" in html[0]
