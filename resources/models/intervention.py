@@ -326,6 +326,13 @@ class Intervention(Publishable):
         return (
             Finding.objects.filter(study__in=linked.values("study"))
             .select_related("study")
+            # a row names its study and links to it: not the study's long texts
+            .only(
+                *(field.name for field in Finding._meta.concrete_fields),
+                "study__slug",
+                "study__title",
+                "study__year",
+            )
             .order_by(
                 Case(
                     *[
