@@ -25,13 +25,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
+from django.db.models import F
 
 from resources.models import (
     Certainty,
     Concern,
     Direction,
-    InterventionStudy,
     KirkpatrickLevel,
     LinkType,
     Outcome,
@@ -484,19 +483,20 @@ def recommendation_evidence(
 def _evaluated_levels(rows, study_slugs: set[str]) -> set[tuple[int, str]]:
     """Which of the practices and levels of `rows` one of the studies of `study_slugs`
     counts toward: an outcome at that level naming the practice, of a study that evaluated
-    it (the slugs are of published, appraised studies already), as `grade_level` counts."""
-    evaluated = InterventionStudy.objects.filter(
-        intervention=OuterRef("intervention"),
-        study=OuterRef("study"),
-        link_type=LinkType.EVALUATED,
-    )
+    it (the slugs are of published, appraised studies already), as `grade_level` counts.
+
+    The study's link to the practice is a join in the one filter() call, so the same link
+    is both the practice's and evaluating; the outcomes' own order is dropped, so that
+    DISTINCT is over the pairs only."""
     outcomes = Outcome.objects.filter(
-        Exists(evaluated),
         intervention__in={intervention.pk for intervention, _ in rows},
         kirkpatrick_level__in={row["level"] for _, row in rows},
         study__slug__in=study_slugs,
+        study__intervention_links__intervention=F("intervention"),
+        study__intervention_links__link_type=LinkType.EVALUATED,
     )
-    return set(outcomes.values_list("intervention_id", "kirkpatrick_level").distinct())
+    pairs = outcomes.order_by().values_list("intervention_id", "kirkpatrick_level").distinct()
+    return set(pairs)
 
 
 def exceeds(certainty_value: str, ceiling: Certainty) -> bool:
