@@ -6,7 +6,7 @@ Each table's rowid is its record's id, so a record joins its index row directly
 order in which the first matches of a common word are taken.
 """
 
-from django.db.models import F, FloatField, Func, Q, TextField, Value
+from django.db.models import F, FloatField, Func, Q, TextField
 from django.db.models.expressions import RawSQL
 
 from resources.models import SearchWord
@@ -51,12 +51,17 @@ class Engine:
     def condition(self) -> Q:
         return Q(search_index__document__match=fts5_query(self.query))
 
+    # FTS5's functions take the entry (the table's hidden column), then constants of ours
+    # (the weights, a column's number, the markers), which are written into the function's
+    # SQL: as Value()s, each was an expression of its own, resolved, compiled and compared
+    # anew on every search.
+
     def rank(self):
+        weights = ", ".join(map(str, WEIGHTS))
         return Func(
             self._document(),
-            *map(Value, WEIGHTS),
             function="bm25",
-            template="-%(function)s(%(expressions)s)",  # bm25: lower is better
+            template=f"-%(function)s(%(expressions)s, {weights})",  # bm25: lower is better
             output_field=FloatField(),
         )
 
@@ -74,10 +79,8 @@ class Engine:
         """A whole column, matches marked."""
         return Func(
             self._document(),
-            Value(column),
-            Value(START),
-            Value(STOP),
             function="highlight",
+            template=f"%(function)s(%(expressions)s, {column}, '{START}', '{STOP}')",
             output_field=TextField(),
         )
 
@@ -93,12 +96,10 @@ class Engine:
     def snippet_marked(self):
         return Func(
             self._document(),
-            Value(BODY),
-            Value(START),
-            Value(STOP),
-            Value("…"),
-            Value(SNIPPET_WORDS),
             function="snippet",
+            template=(
+                f"%(function)s(%(expressions)s, {BODY}, '{START}', '{STOP}', '…', {SNIPPET_WORDS})"
+            ),
             output_field=TextField(),
         )
 
