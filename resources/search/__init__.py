@@ -96,19 +96,31 @@ def _by_doi(model: type, query: Query) -> Q:
 
 def _known(engine, query: Query):
     """1 for a known item the query names: a study by an author of that family name, or
-    a record whose title holds the words typed as a phrase; 0 for the rest."""
+    a record whose title holds the words typed as a phrase; 0 for the rest. None when
+    nothing of this kind can be one (a single word, and not a study)."""
     named = Q()
     if engine.model is Study:
         authors = StudyAuthor.objects.filter(study=OuterRef("pk"))
         named |= Q(Exists(authors.filter(family_name__iexact=query.text.strip())))
     if len(query.words) > 1:
         named |= engine.in_title(query.words)
-    if not named:  # nothing can be known: every record is 0
-        return Value(0, output_field=IntegerField())
+    if not named:
+        return None
     return Case(When(named, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 BEST_FIRST = ("-search_known", "-search_rank", "pk")
+
+
+def _best_first(queryset: QuerySet, engine, query: Query, **annotations) -> QuerySet:
+    """`queryset` with `annotations`, known items first where the query can name one,
+    then best first as `search_rank`."""
+    known = _known(engine, query)
+    if known is None:  # every record is 0: the order is the rank's
+        ordered = queryset.annotate(search_rank=engine.rank(), **annotations)
+        return ordered.order_by(*BEST_FIRST[1:])
+    ordered = queryset.annotate(search_rank=engine.rank(), search_known=known, **annotations)
+    return ordered.order_by(*BEST_FIRST)
 
 
 def _more_than_cap(matched: QuerySet, engine) -> bool:
@@ -138,9 +150,7 @@ def matching(queryset: QuerySet, q: str) -> QuerySet:
     matched = queryset.filter(engine.condition())
     if _more_than_cap(matched, engine):
         return matched.order_by(_newest_first(engine))
-    return matched.annotate(search_rank=engine.rank(), search_known=_known(engine, query)).order_by(
-        *BEST_FIRST
-    )
+    return _best_first(matched, engine, query)
 
 
 # The search page ---------------------------------------------------------------------
@@ -196,12 +206,10 @@ def _best(kind: Kind, engine, query: Query, limit: int, newest: list) -> list:
         marked["search_byline"] = engine.byline_marked()
     if "about" in kind.parts:
         marked["search_about"] = engine.about_marked()
-    return list(
-        kind.for_results()
-        .filter(engine.condition(), Q(**{f"{engine.record_key}__gte": lowest}))
-        .annotate(search_rank=engine.rank(), search_known=_known(engine, query), **marked)
-        .order_by(*BEST_FIRST)[:limit]
+    newest_ranked = kind.for_results().filter(
+        engine.condition(), Q(**{f"{engine.record_key}__gte": lowest})
     )
+    return list(_best_first(newest_ranked, engine, query, **marked)[:limit])
 
 
 def _why(row) -> str:

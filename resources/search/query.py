@@ -122,8 +122,11 @@ def key(words: Iterable[str]) -> tuple[str, ...]:
 class Synonyms:
     """Groups of words and phrases that find each other, looked up by `key`."""
 
-    def __init__(self, groups: Iterable[Iterable[str]]):
-        self._groups: dict[tuple[str, ...], frozenset[tuple[str, ...]]] = {}
+    def __init__(self, groups: Iterable[Iterable[str]], base: "Synonyms | None" = None):
+        """`groups`, added to those of `base`."""
+        self._groups: dict[tuple[str, ...], frozenset[tuple[str, ...]]] = (
+            dict(base._groups) if base else {}
+        )
         for group in groups:
             phrases = {tuple(terms(phrase)) for phrase in group} - {()}
             found = frozenset().union(*(spellings(phrase) for phrase in phrases))
@@ -139,11 +142,11 @@ BUILT_IN = Synonyms(WORD_FORMS)
 
 
 def curated_synonyms() -> Synonyms:
-    """The word forms and the curators' synonym groups (one query)."""
+    """The word forms (`BUILT_IN`, read once) and the curators' synonym groups (one
+    query)."""
     from resources.models import SynonymGroup
 
-    groups = [group.term_list() for group in SynonymGroup.objects.all()]
-    return Synonyms([*WORD_FORMS, *groups])
+    return Synonyms([group.term_list() for group in SynonymGroup.objects.all()], BUILT_IN)
 
 
 @dataclass(frozen=True)
