@@ -34,12 +34,13 @@ def summary_of_findings(intervention) -> list[dict]:
     each named study's address, and the studies list narrowed to the practice and the
     row's level, where they are."""
     study_list = reverse("resources:study-list")
-    # The rows name up to a hundred studies, whose addresses differ only by their slug: the
-    # address is reversed once, and each slug (which needs no quoting) put in its place.
-    before, _, after = reverse("resources:study-detail", args=["-"]).rpartition("-")
+    urls = {}  # a study is named in several rows and downgrades: its address is found once
 
     def addressed(studies: list[dict]) -> list[dict]:
-        return [study | {"url": f"{before}{study['slug']}{after}"} for study in studies]
+        for study in studies:
+            if study["slug"] not in urls:
+                urls[study["slug"]] = reverse("resources:study-detail", args=[study["slug"]])
+        return [study | {"url": urls[study["slug"]]} for study in studies]
 
     rows = []
     for row in intervention.effectiveness:
