@@ -19,6 +19,7 @@ from tests.factories import (
     InterventionStudyFactory,
     OutcomeFactory,
     RecommendationEvidenceFactory,
+    RecommendationFactory,
     StudyAuthorFactory,
     StudyFactory,
     StudyReferenceFactory,
@@ -108,6 +109,30 @@ def test_an_intervention_costs_the_same_however_many_studies_it_rests_on(
     with django_assert_num_queries(1 + 3 + LAST_MODIFIED):
         response = api.get("/api/v1/interventions/practice/")
     assert response.json()["evidence"]["studies"] == studies
+
+
+@pytest.mark.parametrize("studies", [3, 30])
+def test_a_recommendation_costs_the_same_however_many_studies_it_rests_on(
+    api, studies, django_assert_num_queries
+):
+    practice = InterventionFactory()
+    recommendation = RecommendationFactory(slug="advice")
+    recommendation.interventions.add(practice)
+    for _ in range(studies):
+        link = InterventionStudyFactory(intervention=practice)
+        OutcomeFactory(study=link.study, intervention=practice)
+        FindingFactory(study=link.study)
+        RecommendationEvidenceFactory(recommendation=recommendation, study=link.study)
+    refresh_rating(practice)
+
+    # the recommendation; its topics; its practices with their stored answers; its
+    # evidence with each study; its versions; then its evidence profile, read from those:
+    # which of the practices' rows its studies count toward, and their findings
+    with django_assert_num_queries(1 + 4 + 2 + LAST_MODIFIED):
+        response = api.get("/api/v1/recommendations/advice/")
+    record = response.json()
+    assert len(record["evidence"]) == len(record["evidence_profile"]["findings"]) == studies
+    assert [row["level"] for row in record["evidence_profile"]["effectiveness"]] == ["2a"]
 
 
 @pytest.mark.parametrize("studies", [3, 30])
