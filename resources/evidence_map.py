@@ -137,7 +137,13 @@ def mapped_interventions() -> QuerySet:
     """Published interventions with what a row of the map shows: name, link, and both
     answers (the certainty per level and the qualitative confidence) as stored."""
     return Intervention.objects.published().only(
-        "name", "slug", "rating", "evidence_profile", "published_evidence"
+        "name",
+        "slug",
+        "rating",
+        "evidence_profile",
+        "profile_confidence",
+        "profile_links",
+        "published_evidence",
     )
 
 

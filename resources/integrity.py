@@ -176,6 +176,8 @@ def _intervention_problems():
         stored = (
             intervention.computed_rating,
             intervention.evidence_profile,
+            intervention.profile_confidence,
+            intervention.profile_links,
             intervention.published_evidence,
         )
         findings = Finding.objects.filter(study__in=studies).select_related("study")
@@ -187,7 +189,14 @@ def _intervention_problems():
             findings,
             unnamed.values_list("study_id", flat=True),
         )
-        if stored != (result.rating, result.profile, count_by_design(studies)):
+        recounted = (
+            result.rating,
+            result.profile,
+            result.profile["experience"]["confidence"],
+            result.profile["links"],
+            count_by_design(studies),
+        )
+        if stored != recounted:
             yield Problem(
                 _severity(intervention),
                 "intervention_out_of_step",

@@ -235,6 +235,8 @@ def refresh_rating(intervention: Intervention) -> Assessment:
         computed_rating=result.rating,
         computed_rating_reasons=result.reasons,
         evidence_profile=result.profile,
+        profile_confidence=result.profile["experience"]["confidence"],
+        profile_links=result.profile["links"],
         published_evidence=evidence,
         published_studies=sum(studies for studies, _ in evidence.values()),
     )
@@ -243,6 +245,8 @@ def refresh_rating(intervention: Intervention) -> Assessment:
             "computed_rating",
             "computed_rating_reasons",
             "evidence_profile",
+            "profile_confidence",
+            "profile_links",
             "rating",
             "published_evidence",
             "published_studies",

@@ -22,6 +22,8 @@ UNCOMPARED_FIELDS = {
     "published_evidence",
     "published_studies",
     "evidence_profile",
+    "profile_confidence",
+    "profile_links",
     "version",  # kept by resources.versions, not by the fixtures
     "version_changed_at",
     "confidence",  # a finding's, derived from its GRADE-CERQual components

@@ -157,10 +157,12 @@ def test_an_interventions_links_are_sorted_without_the_studies_long_texts():
 def test_a_cards_answers_are_read_without_decoding_the_evidence_profile():
     """A card shows two values of the stored profile (the best CERQual confidence and the
     studies by what they did with it); the profile names tens of studies and their
-    results, so the list's query reads the two values and leaves the profile behind."""
+    results, so the write stores the two beside it and a list leaves the profile behind."""
     intervention = build_library(1)[0]
     card = Intervention.objects.published().for_list().get(pk=intervention.pk)
     assert {"evidence_profile", "computed_rating_reasons"} <= card.get_deferred_fields()
     whole = Intervention.objects.get(pk=intervention.pk)
     assert whole.evidence_profile["links"]  # the rules have been applied
+    assert card.profile_links == whole.evidence_profile["links"]
+    assert card.profile_confidence == whole.evidence_profile["experience"]["confidence"]
     assert card.evidence_summary == whole.evidence_summary

@@ -3,9 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.fields.json import KT
 from django.urls import reverse
-from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from .base import Publishable, PublishableQuerySet, SlugManager, published_through
@@ -60,14 +58,10 @@ class InterventionQuerySet(PublishableQuerySet):
         return self.order_by("-rating_rank", "name")
 
     def with_answers(self):
-        """The two values of the stored evidence profile that a card shows (the best
-        CERQual confidence and the studies by what they did with the practice), read by
-        the database, without the profile and the rating's reasons: a profile names tens
-        of studies and their results, tens of kilobytes to decode for every row."""
-        return self.defer("evidence_profile", "computed_rating_reasons").annotate(
-            profile_confidence=KT("evidence_profile__experience__confidence"),
-            profile_links=F("evidence_profile__links"),
-        )
+        """A card's row: its two answers are columns of their own, so the stored profile
+        and the rating's reasons (tens of studies and their results, tens of kilobytes a
+        row) stay behind."""
+        return self.defer("evidence_profile", "computed_rating_reasons")
 
     def for_list(self):
         """What a card needs beyond its own row (which stores its evidence counts): topics
@@ -139,6 +133,13 @@ class Intervention(Publishable):
         "with its reasons (GRADE), the qualitative confidence (GRADE-CERQual) and the "
         "studies by what they did with the practice; never typed in.",
     )
+    # The profile's two values a card shows, stored beside it by the same write, so a list
+    # reads them without the profile: a database cannot take them out of the profile
+    # for only the rows it returns when it sorts (SQLite decodes every row's).
+    profile_confidence = models.CharField(
+        max_length=15, choices=Certainty.choices, blank=True, default="", editable=False
+    )
+    profile_links = models.JSONField(default=dict, blank=True, editable=False)
     published_evidence = models.JSONField(
         default=dict,
         blank=True,
@@ -196,6 +197,8 @@ class Intervention(Publishable):
             "published_evidence",
             "published_studies",
             "evidence_profile",
+            "profile_confidence",
+            "profile_links",
         ]
     )
 
@@ -242,18 +245,6 @@ class Intervention(Publishable):
     def evidence_counts(self) -> dict[str, tuple[int, int]]:
         """{design: (published studies, appraised)}, as `refresh_rating` last stored them."""
         return {design: tuple(counts) for design, counts in self.published_evidence.items()}
-
-    @cached_property
-    def profile_confidence(self) -> str | None:
-        """The best CERQual confidence among its findings, as the profile stores it
-        (`QuerySet.with_answers()` reads it in the query instead)."""
-        return (self.evidence_profile or {}).get("experience", {}).get("confidence")
-
-    @cached_property
-    def profile_links(self) -> dict[str, int] | None:
-        """Its published studies by what they did with it, as the profile stores them
-        (`QuerySet.with_answers()` reads them in the query instead)."""
-        return (self.evidence_profile or {}).get("links")
 
     @property
     def evidence_summary(self):

@@ -79,7 +79,7 @@ class RecommendationQuerySet(PublishableQuerySet):
             .order_by("relation", "-study__year", "study__title")
         )
         interventions = Intervention.objects.published().only(
-            "slug", "name", "rating", "evidence_profile"
+            "slug", "name", "rating", "evidence_profile", "profile_confidence", "profile_links"
         )
         return self.with_published_topics().prefetch_related(
             models.Prefetch(

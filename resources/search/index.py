@@ -98,7 +98,7 @@ class Kind:
 # a recommendation's strength and certainty.
 RESULT_FIELDS = {
     Study: ("slug", "title", "year", "journal", "doi", "design"),
-    Intervention: ("slug", "rating", "published_evidence", "evidence_profile"),
+    Intervention: ("slug", "rating", "published_evidence", "profile_confidence", "profile_links"),
     Recommendation: ("slug", "strength", "certainty"),
     Topic: ("slug",),
 }
