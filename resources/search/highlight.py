@@ -15,9 +15,6 @@ SNIPPET_WORDS = 28
 
 _PRIVATE = {ord(c): None for c in (START, STOP, LT, GT)} | {0: None}
 _MARKER = re.compile(f"[{START}{STOP}]")
-# text whose markers pair up as the engines write them: each START closed by a STOP before
-# the next START
-_PAIRED = re.compile(f"[^{START}{STOP}]*(?:{START}[^{START}{STOP}]*{STOP}[^{START}{STOP}]*)*")
 
 
 def clean(text: str | None) -> str:
@@ -30,12 +27,7 @@ def marked_html(text: str | None) -> SafeString:
 
     The text is escaped whole (the markers are not characters escaping touches), then each
     marker becomes a tag only where it opens or closes a mark: a stray one is dropped.
-    Markers that pair up, as the engines write them, become tags as they stand.
     """
-    restored = (text or "").replace(LT, "<").replace(GT, ">")
-    if _PAIRED.fullmatch(restored):
-        html = escape(restored).replace(START, "<mark>").replace(STOP, "</mark>")
-        return mark_safe(html)  # escaped text and <mark> only
     open_mark = False
 
     def tag(marker: re.Match) -> str:
@@ -46,5 +38,6 @@ def marked_html(text: str | None) -> SafeString:
         open_mark = opens
         return "<mark>" if opens else "</mark>"
 
+    restored = (text or "").replace(LT, "<").replace(GT, ">")
     html = _MARKER.sub(tag, escape(restored))
     return mark_safe(html + ("</mark>" if open_mark else ""))  # escaped text and <mark> only
